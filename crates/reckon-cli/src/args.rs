@@ -1,0 +1,171 @@
+//! The command line, as `../shared/docs/contract.md` specifies it.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// reckon: document victims, merge everyone's lists, estimate how many no list recorded.
+#[derive(Debug, Parser)]
+#[command(name = "reckon", version, about, max_term_width = 100)]
+pub(crate) struct Cli {
+    #[command(flatten)]
+    pub(crate) global: Global,
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+/// Options every command takes.
+#[derive(Debug, Args)]
+pub(crate) struct Global {
+    /// The project database.
+    #[arg(long, global = true, env = "RECKON_DB", default_value = "reckon.db")]
+    pub(crate) db: PathBuf,
+    /// Who is acting, for the audit chain.
+    #[arg(long, global = true, env = "RECKON_USER", default_value = "local")]
+    pub(crate) user: String,
+    /// Print only errors.
+    #[arg(short, long, global = true)]
+    pub(crate) quiet: bool,
+    /// Print more detail.
+    #[arg(short, long, global = true)]
+    pub(crate) verbose: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Create the project database.
+    Init,
+    /// Import one list file (CSV, TSV or XLSX), all or nothing.
+    Import(ImportArgs),
+    /// Link all records into persons.
+    Link(LinkArgs),
+    /// Estimate the total, from a capture-history file or from the project's persons.
+    Estimate(EstimateArgs),
+    /// Write a self-contained HTML report.
+    Report(ReportArgs),
+    /// Export every record.
+    Export(ExportArgs),
+    /// Check the audit chain and the database's integrity.
+    Verify,
+    /// Write a consistent copy of the database, also while it is in use.
+    Backup(BackupArgs),
+    /// Build a synthetic scenario, then import, link, estimate and report it.
+    Demo(DemoArgs),
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub(crate) enum Kind {
+    Official,
+    Media,
+    Ngo,
+    Testimony,
+    Morgue,
+    Relatives,
+    Other,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ImportArgs {
+    /// The list file.
+    pub(crate) file: PathBuf,
+    /// The list's name (default: the file's `source` column, else its file name).
+    #[arg(long)]
+    pub(crate) source: Option<String>,
+    /// What kind of source the list is.
+    #[arg(long, value_enum, default_value = "other")]
+    pub(crate) kind: Kind,
+    /// Read FIELD from COLUMN, e.g. `--map name=Погибший`.
+    #[arg(long = "map", value_name = "FIELD=COLUMN")]
+    pub(crate) mappings: Vec<String>,
+    /// Check the file and show what would be imported; change nothing.
+    #[arg(long)]
+    pub(crate) dry_run: bool,
+    /// Import the good rows and write the bad ones, with their problems, to this CSV file.
+    #[arg(long, value_name = "REJECTS.csv")]
+    pub(crate) skip_bad_rows: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct LinkArgs {
+    /// Match probability at or above which records link.
+    #[arg(long, default_value_t = 0.9)]
+    pub(crate) threshold: f64,
+    /// Lower bound of the band of pairs sent to review.
+    #[arg(long, default_value_t = 0.3)]
+    pub(crate) review_from: f64,
+    /// Never put two records of one list into one person.
+    #[arg(long)]
+    pub(crate) one_per_list: bool,
+    /// Seed for training.
+    #[arg(long, default_value_t = 1)]
+    pub(crate) seed: u64,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub(crate) enum OutputFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct EstimateArgs {
+    /// A capture-history file (file mode); without it, the project's linked persons.
+    pub(crate) file: Option<PathBuf>,
+    /// A `dedupe` output file: one list per `source`, one person per `cluster_id`.
+    #[arg(long, value_name = "OUT.csv", conflicts_with = "file")]
+    pub(crate) from_clusters: Option<PathBuf>,
+    /// auto, chapman, independence (loglinear, dga and lcmcr are not available yet).
+    #[arg(long, default_value = "auto")]
+    pub(crate) method: String,
+    /// Seed for sampling methods.
+    #[arg(long, default_value_t = 1)]
+    pub(crate) seed: u64,
+    /// The interval's level.
+    #[arg(long, default_value_t = 0.95)]
+    pub(crate) level: f64,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    pub(crate) format: OutputFormat,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ReportArgs {
+    /// Where to write the report.
+    #[arg(long, short, default_value = "reckon-report.html")]
+    pub(crate) output: PathBuf,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub(crate) enum ExportFormat {
+    Csv,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ExportArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value = "csv")]
+    pub(crate) format: ExportFormat,
+    /// Write here instead of standard output.
+    #[arg(long, short)]
+    pub(crate) output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct BackupArgs {
+    /// The copy to write (must not exist).
+    pub(crate) file: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct DemoArgs {
+    /// The scenario's seed.
+    #[arg(long, default_value_t = 2022)]
+    pub(crate) seed: u64,
+    /// How many synthetic victims exist.
+    #[arg(long, default_value_t = 300)]
+    pub(crate) victims: usize,
+    /// The folder for the lists, database and report.
+    #[arg(long, default_value = "reckon-demo")]
+    pub(crate) dir: PathBuf,
+}

@@ -1,0 +1,41 @@
+//! One module per command; `run` dispatches.
+
+mod backup;
+mod demo;
+mod estimate;
+mod export;
+mod import;
+mod init;
+mod link;
+mod report;
+mod verify;
+
+use crate::args::{Cli, Command, Global};
+
+/// Runs the parsed command.
+pub(crate) fn run(cli: Cli) -> anyhow::Result<()> {
+    let global = &cli.global;
+    match cli.command {
+        Command::Init => init::run(global),
+        Command::Import(args) => import::run(global, &args),
+        Command::Link(args) => link::run(global, &args),
+        Command::Estimate(args) => estimate::run(global, &args),
+        Command::Report(args) => report::run(global, &args),
+        Command::Export(args) => export::run(global, &args),
+        Command::Verify => verify::run(global),
+        Command::Backup(args) => backup::run(global, &args),
+        Command::Demo(args) => demo::run(global, &args),
+    }
+}
+
+/// Prints a line for a person unless `--quiet`.
+pub(crate) fn say(global: &Global, line: impl std::fmt::Display) {
+    if !global.quiet {
+        println!("{line}");
+    }
+}
+
+/// Opens the project database.
+pub(crate) fn open(global: &Global) -> anyhow::Result<reckon_store::Store> {
+    reckon_store::Store::open(&global.db).map_err(|e| reckon_service::Error::from(e).into())
+}

@@ -1,0 +1,202 @@
+//! Record linkage: which records, across and within lists, describe the same person.
+//!
+//! The pipeline is Fellegi–Sunter, as Splink and fastLink do it, on keys built for
+//! Kazakh, Russian and Latin names by `reckon-names`:
+//!
+//! 1. [`prepare`]: records to comparison-ready [`LinkRecord`]s (names parsed once).
+//! 2. [`blocking`]: candidate pairs that share a loose name key, a surname stem or a
+//!    father's name, with the number of pairs each rule yields.
+//! 3. [`comparison`]: a level per field for every candidate pair.
+//! 4. [`training`]: m and u probabilities and the match prior by expectation–maximisation
+//!    within the candidate pairs, started from u on random pairs.
+//! 5. [`predict`]: match weights and probabilities, with each field's contribution.
+//! 6. [`cluster`]: persons, grown from the strongest links down, honouring human
+//!    decisions and refusing merges that would put two records of one list together.
+//!
+//! # Example
+//!
+//! ```
+//! use reckon_linkage::{link, InputRecord, LinkConfig};
+//! use reckon_model::ListRecord;
+//! let records = [
+//!     ("Official", "Жубаназаров Русланбек Асетович"),
+//!     ("Media", "Ruslanbek Zhubanazarov"),
+//!     ("Media", "Айгерим Сейткали"),
+//! ]
+//! .map(|(list, name)| (list, ListRecord { name: Some(name.to_string()), ..ListRecord::default() }));
+//! let inputs: Vec<InputRecord<'_>> = records
+//!     .iter()
+//!     .enumerate()
+//!     .map(|(i, (list, record))| InputRecord { id: i as i64, list, record })
+//!     .collect();
+//! let result = link(&inputs, &LinkConfig::default());
+//! assert_eq!(result.persons.len(), 2);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+#![deny(missing_docs)]
+
+pub mod blocking;
+pub mod cluster;
+pub mod comparison;
+pub mod evaluate;
+pub mod predict;
+mod prepare;
+pub mod training;
+
+pub use prepare::{InputRecord, LinkRecord, prepare};
+
+use std::collections::HashMap;
+
+/// What linkage is asked to do.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LinkConfig {
+    /// Pairs at or above this match probability link.
+    pub threshold: f64,
+    /// Pairs from this probability up to the threshold go to human review.
+    pub review_from: f64,
+    /// Never put two records of one list into one person (lists without internal duplicates).
+    pub one_record_per_list: bool,
+    /// Seed for the random pairs that estimate u probabilities.
+    pub seed: u64,
+    /// Reviewers' decisions: `(record id, record id, same person?)`; they bind.
+    pub decisions: Vec<(i64, i64, bool)>,
+}
+
+impl Default for LinkConfig {
+    fn default() -> LinkConfig {
+        LinkConfig {
+            threshold: 0.9,
+            review_from: 0.3,
+            one_record_per_list: false,
+            seed: 1,
+            decisions: Vec::new(),
+        }
+    }
+}
+
+/// A pair worth keeping: a link, or a pair for review.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PairOutcome {
+    /// Record id (the smaller).
+    pub record_a: i64,
+    /// Record id (the larger).
+    pub record_b: i64,
+    /// Match probability.
+    pub probability: f64,
+    /// Match weight (log2 odds).
+    pub weight: f64,
+    /// Each comparison's level and contribution in bits.
+    pub contributions: Vec<predict::Contribution>,
+    /// Whether the pair ended inside one person.
+    pub linked: bool,
+    /// Whether a person should look at it.
+    pub needs_review: bool,
+}
+
+/// What linkage produced.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LinkResult {
+    /// Persons as lists of record ids, each sorted; every input record is in exactly one.
+    pub persons: Vec<Vec<i64>>,
+    /// Links and pairs for review, strongest first.
+    pub pairs: Vec<PairOutcome>,
+    /// How many candidate pairs blocking produced.
+    pub n_candidate_pairs: usize,
+    /// Pairs per blocking rule.
+    pub blocking_report: Vec<(String, usize)>,
+    /// The trained model.
+    pub model: training::Model,
+}
+
+/// Links records into persons with the default comparisons, trained on the records themselves.
+pub fn link(records: &[InputRecord<'_>], config: &LinkConfig) -> LinkResult {
+    let prepared = prepare(records);
+    let blocked = blocking::candidate_pairs(&prepared);
+    let vectors: Vec<comparison::Vector> = blocked
+        .pairs
+        .iter()
+        .map(|&(a, b)| comparison::compare(&prepared[a as usize], &prepared[b as usize]))
+        .collect();
+    let model = training::train(&prepared, &vectors, config.seed);
+    let scored: Vec<predict::Score> = vectors.iter().map(|v| predict::score(&model, v)).collect();
+    let index_of: HashMap<i64, usize> = prepared
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.id, i))
+        .collect();
+    let decisions: Vec<(usize, usize, bool)> = config
+        .decisions
+        .iter()
+        .filter_map(|&(a, b, same)| Some((*index_of.get(&a)?, *index_of.get(&b)?, same)))
+        .collect();
+    let edges: Vec<cluster::Edge> = blocked
+        .pairs
+        .iter()
+        .zip(&scored)
+        .map(|(&(a, b), score)| cluster::Edge {
+            a: a as usize,
+            b: b as usize,
+            probability: score.probability,
+        })
+        .collect();
+    let lists: Vec<u32> = prepared.iter().map(|r| r.list).collect();
+    let clusters = cluster::cluster(
+        prepared.len(),
+        &edges,
+        &decisions,
+        &cluster::ClusterConfig {
+            threshold: config.threshold,
+            one_record_per_list: config.one_record_per_list.then_some(lists.as_slice()),
+        },
+    );
+    let mut person_of = vec![0usize; prepared.len()];
+    for (person, members) in clusters.iter().enumerate() {
+        for &member in members {
+            person_of[member] = person;
+        }
+    }
+    let mut pairs: Vec<PairOutcome> = blocked
+        .pairs
+        .iter()
+        .zip(scored)
+        .filter(|(_, score)| score.probability >= config.review_from)
+        .map(|(&(a, b), score)| {
+            let (a, b) = (a as usize, b as usize);
+            let linked = person_of[a] == person_of[b];
+            let (id_a, id_b) = (
+                prepared[a].id.min(prepared[b].id),
+                prepared[a].id.max(prepared[b].id),
+            );
+            let decided = config
+                .decisions
+                .iter()
+                .any(|&(x, y, _)| (x.min(y), x.max(y)) == (id_a, id_b));
+            PairOutcome {
+                record_a: id_a,
+                record_b: id_b,
+                probability: score.probability,
+                weight: score.weight,
+                needs_review: !decided && (score.probability < config.threshold || !linked),
+                linked,
+                contributions: score.contributions,
+            }
+        })
+        .collect();
+    pairs.sort_by(|x, y| y.probability.total_cmp(&x.probability));
+    let mut persons: Vec<Vec<i64>> = clusters
+        .into_iter()
+        .map(|members| {
+            let mut ids: Vec<i64> = members.into_iter().map(|i| prepared[i].id).collect();
+            ids.sort_unstable();
+            ids
+        })
+        .collect();
+    persons.sort();
+    LinkResult {
+        persons,
+        pairs,
+        n_candidate_pairs: blocked.pairs.len(),
+        blocking_report: blocked.report,
+        model,
+    }
+}

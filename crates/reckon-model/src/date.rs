@@ -1,0 +1,185 @@
+//! Calendar dates that may be known only to the month or the year.
+
+use std::fmt;
+use std::str::FromStr;
+
+use crate::Error;
+
+/// How much of a [`PartialDate`] is known.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum DatePrecision {
+    /// Only the year.
+    Year,
+    /// Year and month.
+    Month,
+    /// Year, month and day.
+    Day,
+}
+
+impl DatePrecision {
+    /// The stable lowercase name used in storage and exports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DatePrecision::Year => "year",
+            DatePrecision::Month => "month",
+            DatePrecision::Day => "day",
+        }
+    }
+}
+
+/// A Gregorian date known to the year, the month or the day.
+///
+/// Built only through [`PartialDate::new`] or [`FromStr`] on its ISO form
+/// (`2022`, `2022-01`, `2022-01-06`), so that every value is a real date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct PartialDate {
+    year: i32,
+    month: Option<u8>,
+    day: Option<u8>,
+}
+
+impl PartialDate {
+    /// A date from its parts; a day needs a month, and both must exist in that year.
+    pub fn new(year: i32, month: Option<u8>, day: Option<u8>) -> Result<PartialDate, Error> {
+        let invalid = || Error::InvalidDate {
+            year,
+            month: month.unwrap_or(0),
+            day: day.unwrap_or(0),
+        };
+        if !(1000..=2999).contains(&year) {
+            return Err(invalid());
+        }
+        match (month, day) {
+            (None, Some(_)) => return Err(invalid()),
+            (Some(m), _) if !(1..=12).contains(&m) => return Err(invalid()),
+            (Some(m), Some(d)) if d == 0 || d > days_in_month(year, m) => return Err(invalid()),
+            _ => {}
+        }
+        Ok(PartialDate { year, month, day })
+    }
+
+    /// The year.
+    pub fn year(&self) -> i32 {
+        self.year
+    }
+
+    /// The month (1 to 12), if known.
+    pub fn month(&self) -> Option<u8> {
+        self.month
+    }
+
+    /// The day of the month, if known.
+    pub fn day(&self) -> Option<u8> {
+        self.day
+    }
+
+    /// How much of the date is known.
+    pub fn precision(&self) -> DatePrecision {
+        match (self.month, self.day) {
+            (Some(_), Some(_)) => DatePrecision::Day,
+            (Some(_), None) => DatePrecision::Month,
+            _ => DatePrecision::Year,
+        }
+    }
+
+    /// Days since 1970-01-01 of the first day the date may denote.
+    pub fn first_day_number(&self) -> i64 {
+        days_from_civil(self.year, self.month.unwrap_or(1), self.day.unwrap_or(1))
+    }
+
+    /// Days since 1970-01-01 of the last day the date may denote.
+    pub fn last_day_number(&self) -> i64 {
+        let month = self.month.unwrap_or(12);
+        let day = self.day.unwrap_or_else(|| days_in_month(self.year, month));
+        days_from_civil(self.year, month, day)
+    }
+}
+
+impl fmt::Display for PartialDate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}", self.year)?;
+        if let Some(month) = self.month {
+            write!(f, "-{month:02}")?;
+        }
+        if let Some(day) = self.day {
+            write!(f, "-{day:02}")?;
+        }
+        Ok(())
+    }
+}
+
+impl FromStr for PartialDate {
+    type Err = Error;
+
+    /// Parses the ISO forms `YYYY`, `YYYY-MM` and `YYYY-MM-DD` only; the
+    /// many forms found in lists are parsed by `reckon-names`.
+    fn from_str(text: &str) -> Result<PartialDate, Error> {
+        let bad = || Error::InvalidDate {
+            year: 0,
+            month: 0,
+            day: 0,
+        };
+        let mut parts = text.trim().split('-');
+        let year = parts.next().ok_or_else(bad)?.parse().map_err(|_| bad())?;
+        let month = match parts.next() {
+            Some(m) => Some(m.parse().map_err(|_| bad())?),
+            None => None,
+        };
+        let day = match parts.next() {
+            Some(d) => Some(d.parse().map_err(|_| bad())?),
+            None => None,
+        };
+        if parts.next().is_some() {
+            return Err(bad());
+        }
+        PartialDate::new(year, month, day)
+    }
+}
+
+/// The number of days in a month of the proleptic Gregorian calendar.
+fn days_in_month(year: i32, month: u8) -> u8 {
+    match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        _ => {
+            let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+            if leap { 29 } else { 28 }
+        }
+    }
+}
+
+/// Days since 1970-01-01 (Howard Hinnant's civil-from-days inverse).
+fn days_from_civil(year: i32, month: u8, day: u8) -> i64 {
+    let y = i64::from(year) - i64::from(month <= 2);
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let m = i64::from(month);
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(day) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rejects_impossible_dates() {
+        assert!(PartialDate::new(2022, Some(2), Some(29)).is_err());
+        assert!(PartialDate::new(2024, Some(2), Some(29)).is_ok());
+        assert!(PartialDate::new(2022, None, Some(3)).is_err());
+        assert!(PartialDate::new(2022, Some(13), None).is_err());
+    }
+
+    #[test]
+    fn iso_round_trip_and_day_numbers() {
+        for text in ["2022", "2022-01", "2022-01-06"] {
+            let date: PartialDate = text.parse().unwrap();
+            assert_eq!(date.to_string(), text);
+        }
+        let date = PartialDate::new(1970, Some(1), Some(2)).unwrap();
+        assert_eq!(date.first_day_number(), 1);
+        let month = PartialDate::new(2022, Some(1), None).unwrap();
+        assert_eq!(month.last_day_number() - month.first_day_number(), 30);
+    }
+}

@@ -1,0 +1,397 @@
+//! Estimation: from a capture-history file, or from the project's linked persons.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::str::FromStr;
+
+use reckon_stats::{CaptureHistories, Estimate, chapman, independence};
+use reckon_store::{NewEstimate, Store};
+
+use crate::Error;
+
+/// An estimation method, as the contract names them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    /// Chosen from the data; the output always names the method used.
+    Auto,
+    /// Chapman's two-list estimator.
+    Chapman,
+    /// The log-linear model with main effects only (independent lists).
+    Independence,
+    /// Log-linear models with interactions, selected by BIC (not yet available).
+    Loglinear,
+    /// Bayesian model averaging over decomposable graphs (not yet available).
+    Dga,
+    /// The latent-class model LCMCR (not yet available).
+    Lcmcr,
+}
+
+impl FromStr for Method {
+    type Err = Error;
+
+    fn from_str(text: &str) -> Result<Method, Error> {
+        Ok(match text.trim().to_lowercase().as_str() {
+            "auto" => Method::Auto,
+            "chapman" => Method::Chapman,
+            "independence" => Method::Independence,
+            "loglinear" => Method::Loglinear,
+            "dga" => Method::Dga,
+            "lcmcr" => Method::Lcmcr,
+            other => {
+                return Err(Error::BadInput(format!(
+                    "unknown method `{other}` (expected auto, chapman, independence, loglinear, dga or lcmcr)"
+                )));
+            }
+        })
+    }
+}
+
+/// How to estimate.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct EstimateRequest {
+    /// The method.
+    pub method: Method,
+    /// The interval's level, between 0 and 1.
+    pub level: f64,
+}
+
+/// A capture-history file: one table, or one per stratum.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaptureFile {
+    /// `(stratum, table)`; the stratum is `None` in an unstratified file.
+    pub strata: Vec<(Option<String>, CaptureHistories)>,
+}
+
+/// Parses the contract's capture-history CSV: list columns of 0/1, then `count`, with an
+/// optional first column `stratum`.
+pub fn parse_capture_histories(text: &str, name: &str) -> Result<CaptureFile, Error> {
+    let bad =
+        |line: usize, message: String| Error::BadInput(format!("{name}: line {line}: {message}"));
+    let mut lines = text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty());
+    let (_, header) = lines
+        .next()
+        .ok_or_else(|| bad(1, "the file is empty".to_string()))?;
+    let columns: Vec<String> = header
+        .trim_start_matches('\u{feff}')
+        .split(',')
+        .map(|c| c.trim().to_string())
+        .collect();
+    if columns.last().map(|c| c.to_lowercase()) != Some("count".to_string()) {
+        return Err(bad(1, "the last column must be `count`".to_string()));
+    }
+    let stratified = columns[0].eq_ignore_ascii_case("stratum");
+    let lists: Vec<String> = columns[usize::from(stratified)..columns.len() - 1].to_vec();
+    if lists.is_empty() {
+        return Err(bad(1, "no list columns".to_string()));
+    }
+    let mut strata: BTreeMap<Option<String>, Vec<(u64, u64)>> = BTreeMap::new();
+    let mut order: Vec<Option<String>> = Vec::new();
+    for (index, line) in lines {
+        let line_number = index + 1;
+        let cells: Vec<&str> = line.split(',').map(str::trim).collect();
+        if cells.len() != columns.len() {
+            return Err(bad(
+                line_number,
+                format!("{} values for {} columns", cells.len(), columns.len()),
+            ));
+        }
+        let stratum = stratified.then(|| cells[0].to_string());
+        let mut mask = 0u64;
+        for (j, cell) in cells[usize::from(stratified)..cells.len() - 1]
+            .iter()
+            .enumerate()
+        {
+            match *cell {
+                "1" => mask |= 1 << j,
+                "0" => {}
+                other => {
+                    return Err(bad(
+                        line_number,
+                        format!("column {}: expected 0 or 1, found `{other}`", lists[j]),
+                    ));
+                }
+            }
+        }
+        let count: u64 = cells[cells.len() - 1].parse().map_err(|_| {
+            bad(
+                line_number,
+                format!(
+                    "count: expected a whole number, found `{}`",
+                    cells[cells.len() - 1]
+                ),
+            )
+        })?;
+        if mask == 0 {
+            if count == 0 {
+                continue;
+            }
+            return Err(bad(
+                line_number,
+                "the all-zero history cannot be observed".to_string(),
+            ));
+        }
+        if !strata.contains_key(&stratum) {
+            order.push(stratum.clone());
+        }
+        strata.entry(stratum).or_default().push((mask, count));
+    }
+    let strata = order
+        .into_iter()
+        .map(|stratum| {
+            let cells = strata.remove(&stratum).unwrap_or_default();
+            CaptureHistories::new(lists.clone(), cells).map(|table| (stratum, table))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    if strata.is_empty() {
+        return Err(bad(2, "no capture histories".to_string()));
+    }
+    Ok(CaptureFile { strata })
+}
+
+/// Estimates the total of one table.
+pub fn estimate_table(
+    table: &CaptureHistories,
+    request: &EstimateRequest,
+) -> Result<Estimate, Error> {
+    if !(0.0 < request.level && request.level < 1.0) {
+        return Err(Error::BadInput(format!(
+            "--level must be between 0 and 1, not {}",
+            request.level
+        )));
+    }
+    let n_lists = table.lists().len();
+    match request.method {
+        Method::Chapman => Ok(chapman(table, request.level)?),
+        Method::Independence => Ok(independence(table, request.level)?),
+        Method::Auto if n_lists == 2 => Ok(chapman(table, request.level)?),
+        Method::Auto => {
+            let mut estimate = independence(table, request.level)?;
+            estimate.warnings.push(
+                "auto chose the independence model: models with list dependence (loglinear, dga, lcmcr) are not available in this version"
+                    .to_string(),
+            );
+            Ok(estimate)
+        }
+        Method::Loglinear | Method::Dga | Method::Lcmcr => Err(Error::BadInput(format!(
+            "method `{}` is not available yet; use chapman or independence",
+            format!("{:?}", request.method).to_lowercase()
+        ))),
+    }
+}
+
+/// Estimates every stratum and their total. The total's interval adds the strata's
+/// half-widths in quadrature on each side, an approximation that treats strata as independent.
+pub fn estimate_strata(
+    file: &CaptureFile,
+    request: &EstimateRequest,
+) -> Result<(Estimate, Vec<(String, Estimate)>), Error> {
+    if let [(None, table)] = file.strata.as_slice() {
+        return Ok((estimate_table(table, request)?, Vec::new()));
+    }
+    let mut strata = Vec::new();
+    for (stratum, table) in &file.strata {
+        let name = stratum.clone().unwrap_or_default();
+        let estimate = estimate_table(table, request)
+            .map_err(|error| Error::BadInput(format!("stratum `{name}`: {error}")))?;
+        strata.push((name, estimate));
+    }
+    let estimate: f64 = strata.iter().map(|(_, e)| e.estimate).sum();
+    let observed: u64 = strata.iter().map(|(_, e)| e.observed).sum();
+    let below: f64 = strata
+        .iter()
+        .map(|(_, e)| (e.estimate - e.interval.0).powi(2))
+        .sum::<f64>()
+        .sqrt();
+    let above: f64 = strata
+        .iter()
+        .map(|(_, e)| (e.interval.1 - e.estimate).powi(2))
+        .sum::<f64>()
+        .sqrt();
+    let first = &strata[0].1;
+    let total = Estimate {
+        method: first.method,
+        lists: first.lists.clone(),
+        observed,
+        estimate,
+        interval: ((estimate - below).max(observed as f64), estimate + above),
+        level: request.level,
+        warnings: vec!["the total's interval combines the strata's intervals as if strata were independent (an approximation)".to_string()],
+        diagnostics: vec![("strata".to_string(), strata.len() as f64)],
+    };
+    Ok((total, strata))
+}
+
+/// The contract's JSON object for an estimate.
+pub fn to_json(estimate: &Estimate, strata: &[(String, Estimate)]) -> serde_json::Value {
+    let one = |e: &Estimate| {
+        let diagnostics: serde_json::Map<String, serde_json::Value> = e
+            .diagnostics
+            .iter()
+            .map(|(k, v)| (k.clone(), serde_json::json!(v)))
+            .collect();
+        serde_json::json!({
+            "method": e.method,
+            "lists": e.lists,
+            "observed": e.observed,
+            "estimate": e.estimate,
+            "interval": [e.interval.0, e.interval.1],
+            "level": e.level,
+            "strata": null,
+            "diagnostics": diagnostics,
+            "warnings": e.warnings,
+        })
+    };
+    let mut value = one(estimate);
+    if !strata.is_empty() {
+        value["strata"] = serde_json::Value::Array(
+            strata
+                .iter()
+                .map(|(name, e)| {
+                    let mut v = one(e);
+                    v["stratum"] = serde_json::json!(name);
+                    v
+                })
+                .collect(),
+        );
+    }
+    value
+}
+
+/// The estimate as text for a person.
+pub fn to_text(estimate: &Estimate, strata: &[(String, Estimate)]) -> String {
+    let mut out = String::new();
+    let line = |out: &mut String, e: &Estimate, indent: &str| {
+        let _ = writeln!(
+            out,
+            "{indent}method    {} ({} lists: {})",
+            e.method,
+            e.lists.len(),
+            e.lists.join(", ")
+        );
+        let _ = writeln!(out, "{indent}observed  {}", e.observed);
+        let _ = writeln!(out, "{indent}estimate  {:.1}", e.estimate);
+        let _ = writeln!(
+            out,
+            "{indent}interval  [{:.1}, {:.1}] at {}%",
+            e.interval.0,
+            e.interval.1,
+            (e.level * 100.0).round()
+        );
+    };
+    line(&mut out, estimate, "");
+    for (name, e) in strata {
+        let _ = writeln!(out, "\nstratum {name}");
+        line(&mut out, e, "  ");
+    }
+    if !estimate.warnings.is_empty() {
+        out.push_str("\nwarnings\n");
+        for warning in &estimate.warnings {
+            let _ = writeln!(out, "  - {warning}");
+        }
+    }
+    out
+}
+
+/// The project's linked persons as a capture-history table, one list per source.
+pub fn project_table(store: &Store) -> Result<(i64, CaptureHistories), Error> {
+    let linked = store.current_persons()?.ok_or(Error::NotLinked)?;
+    let (run_id, persons) = (linked.link_run_id, linked.persons);
+    let sources = store.sources()?;
+    if sources.len() > 20 {
+        return Err(Error::BadInput(format!(
+            "{} sources; estimation supports at most 20 lists",
+            sources.len()
+        )));
+    }
+    let source_index: BTreeMap<i64, usize> =
+        sources.iter().enumerate().map(|(i, s)| (s.id, i)).collect();
+    let record_source: BTreeMap<i64, i64> = store
+        .records()?
+        .iter()
+        .map(|r| (r.id, r.source_id))
+        .collect();
+    let cells: Vec<(u64, u64)> = persons
+        .iter()
+        .map(|members| {
+            let mask = members
+                .iter()
+                .filter_map(|id| record_source.get(id))
+                .filter_map(|source| source_index.get(source))
+                .fold(0u64, |mask, &j| mask | (1 << j));
+            (mask, 1)
+        })
+        .filter(|(mask, _)| *mask != 0)
+        .collect();
+    let table = CaptureHistories::new(sources.iter().map(|s| s.name.clone()).collect(), cells)?;
+    Ok((run_id, table))
+}
+
+/// Estimates the total over the project's persons and keeps the result.
+pub fn estimate_project(
+    store: &mut Store,
+    request: &EstimateRequest,
+    actor: &str,
+) -> Result<(i64, Estimate), Error> {
+    let (run_id, table) = project_table(store)?;
+    let estimate = estimate_table(&table, request)?;
+    let input = serde_json::json!({
+        "lists": table.lists(),
+        "cells": table.cells().filter(|(_, c)| *c > 0).map(|(m, c)| [m, c]).collect::<Vec<_>>(),
+    })
+    .to_string();
+    let id = store.save_estimate(
+        &NewEstimate {
+            link_run_id: Some(run_id),
+            method: estimate.method.to_string(),
+            stratum_by: None,
+            input,
+            result: to_json(&estimate, &[]).to_string(),
+        },
+        actor,
+    )?;
+    Ok((id, estimate))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_the_shared_format() {
+        let file =
+            parse_capture_histories("EXH,ABA,count\n0,1,306\n1,0,936\n1,1,10\n", "t").unwrap();
+        let table = &file.strata[0].1;
+        assert_eq!(table.lists(), ["EXH", "ABA"]);
+        assert_eq!(table.count(0b10), 306, "ABA is the second list, bit 1");
+        assert_eq!(table.observed(), 1252);
+    }
+
+    #[test]
+    fn stratified_files() {
+        let text = "stratum,A,B,count\nx,1,0,10\nx,0,1,10\nx,1,1,5\ny,1,0,20\ny,0,1,20\ny,1,1,10\n";
+        let file = parse_capture_histories(text, "t").unwrap();
+        assert_eq!(file.strata.len(), 2);
+        let request = EstimateRequest {
+            method: Method::Chapman,
+            level: 0.95,
+        };
+        let (total, strata) = estimate_strata(&file, &request).unwrap();
+        assert_eq!(strata.len(), 2);
+        assert!(
+            (total.estimate - strata.iter().map(|(_, e)| e.estimate).sum::<f64>()).abs() < 1e-9
+        );
+    }
+
+    #[test]
+    fn bad_files_name_line_and_value() {
+        let error = parse_capture_histories("A,B,count\n1,2,5\n", "h.csv").unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "h.csv: line 2: column B: expected 0 or 1, found `2`"
+        );
+        assert!(parse_capture_histories("A,B\n1,0\n", "h.csv").is_err());
+    }
+}
