@@ -150,7 +150,7 @@ pub enum Error {
     #[error("cannot read the spreadsheet: {0}")]
     Spreadsheet(String),
     /// Rows with bad values; nothing of the file is imported.
-    #[error("{} bad row(s); nothing was imported. First: {}", errors.len(), errors[0])]
+    #[error("{} bad {}; nothing was imported. First: {}", errors.len(), if errors.len() == 1 { "row" } else { "rows" }, errors[0])]
     BadRows {
         /// Every problem found, in row order.
         errors: Vec<RowError>,

@@ -4,7 +4,7 @@ use reckon_service::demo::{DemoRequest, demo};
 
 use crate::UsageError;
 use crate::args::{DemoArgs, Global};
-use crate::commands::say;
+use crate::commands::{count, say};
 use crate::progress::Bars;
 
 pub(crate) fn run(global: &Global, args: &DemoArgs) -> anyhow::Result<()> {
@@ -47,7 +47,10 @@ pub(crate) fn run(global: &Global, args: &DemoArgs) -> anyhow::Result<()> {
     );
     say(
         global,
-        format_args!("{} uncertain pairs stored for review", summary.n_review),
+        format_args!(
+            "{} stored for review",
+            count(summary.n_review, "uncertain pair", "uncertain pairs")
+        ),
     );
     let e = &summary.estimate;
     say(

@@ -6,7 +6,7 @@ use reckon_service::import::{ImportReport, ImportRequest, import};
 
 use crate::UsageError;
 use crate::args::{Global, ImportArgs, Kind};
-use crate::commands::{open, say};
+use crate::commands::{count, open, say};
 use crate::progress::Bars;
 
 /// How many row problems to print before summarising the rest.
@@ -67,7 +67,8 @@ pub(crate) fn run(global: &Global, args: &ImportArgs) -> anyhow::Result<()> {
                 say(
                     global,
                     format_args!(
-                        "skipped {n_rejected} bad rows, listed in {}",
+                        "skipped {}, listed in {}",
+                        count(n_rejected, "bad row", "bad rows"),
                         rejects.display()
                     ),
                 );
@@ -98,7 +99,10 @@ pub(crate) fn run(global: &Global, args: &ImportArgs) -> anyhow::Result<()> {
             if n_rejected > 0 {
                 say(
                     global,
-                    format_args!("{n_rejected} bad rows would be skipped"),
+                    format_args!(
+                        "{} would be skipped",
+                        count(n_rejected, "bad row", "bad rows")
+                    ),
                 );
             }
             for (field, column) in columns {
@@ -110,9 +114,9 @@ pub(crate) fn run(global: &Global, args: &ImportArgs) -> anyhow::Result<()> {
             source: reckon_import::Error::BadRows { errors },
         }) => {
             eprintln!(
-                "error: {}: {} bad row(s); nothing was imported",
+                "error: {}: {}; nothing was imported",
                 path.display(),
-                errors.len()
+                count(errors.len(), "bad row", "bad rows")
             );
             for error in errors.iter().take(SHOWN_ROW_ERRORS) {
                 eprintln!("  {error}");

@@ -39,3 +39,8 @@ pub(crate) fn say(global: &Global, line: impl std::fmt::Display) {
 pub(crate) fn open(global: &Global) -> anyhow::Result<reckon_store::Store> {
     reckon_store::Store::open(&global.db).map_err(|e| reckon_service::Error::from(e).into())
 }
+
+/// `n` with the noun in singular or plural: "1 pair", "2 pairs".
+pub(crate) fn count(n: usize, singular: &str, plural: &str) -> String {
+    format!("{n} {}", if n == 1 { singular } else { plural })
+}

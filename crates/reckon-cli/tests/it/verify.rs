@@ -1,0 +1,77 @@
+//! `reckon verify` and `reckon backup`.
+
+use rusqlite::Connection;
+
+use crate::{Project, stderr, stdout};
+
+fn project_with_imports() -> Project {
+    let project = Project::initialised();
+    project.write("a.csv", "name,age\nIvanov Ivan,34\nPetrov Petr,40\n");
+    project.write("b.csv", "ФИО\nИванов Иван\n");
+    assert!(project.run(&["import", "a.csv"]).status.success());
+    assert!(project.run(&["import", "b.csv"]).status.success());
+    project
+}
+
+#[test]
+fn passes_on_an_untouched_database() {
+    let project = project_with_imports();
+    let output = project.run(&["verify"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stdout(&output).starts_with("ok: 3 audit entries, database intact\naudit head "));
+}
+
+#[test]
+fn names_the_entry_altered_directly_in_the_file() {
+    let project = project_with_imports();
+    let conn = Connection::open(project.db()).unwrap();
+    // Someone with the file removes the protective trigger first, then edits history.
+    conn.execute_batch(
+        "DROP TRIGGER audit_log_no_update; UPDATE audit_log SET actor = 'nobody' WHERE seq = 2;",
+    )
+    .unwrap();
+    drop(conn);
+    let output = project.run(&["verify"]);
+    assert_eq!(output.status.code(), Some(1));
+    let message = stderr(&output);
+    assert!(
+        message.starts_with("verification FAILED: first broken audit entry is 2\n"),
+        "{message}"
+    );
+    assert!(
+        message.contains("audit entry 2 (import source 1) was altered after it was written"),
+        "{message}"
+    );
+    assert!(
+        message.contains("the protective trigger audit_log_no_update was removed"),
+        "{message}"
+    );
+}
+
+#[test]
+fn detects_a_record_changed_behind_its_back() {
+    let project = project_with_imports();
+    let conn = Connection::open(project.db()).unwrap();
+    conn.execute_batch("DROP TRIGGER records_no_update; UPDATE records SET age = 35 WHERE id = 1;")
+        .unwrap();
+    drop(conn);
+    let output = project.run(&["verify"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).contains("source 1 no longer matches audit entry 2"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn backup_is_a_verified_copy() {
+    let project = project_with_imports();
+    let output = project.run(&["backup", "copy.db"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stdout(&output).contains("(verified, 3 audit entries)"));
+    let copy = project.run(&["verify", "--db", "copy.db"]);
+    assert!(copy.status.success());
+    let again = project.run(&["backup", "copy.db"]);
+    assert_eq!(again.status.code(), Some(2));
+}
