@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::str::FromStr;
 
-use reckon_stats::{CaptureHistories, Estimate, chapman, independence};
+use reckon_stats::{CaptureHistories, Criterion, Estimate, chapman, dga, independence, loglinear};
 use reckon_store::{NewEstimate, Store};
 
 use crate::Error;
@@ -18,9 +18,9 @@ pub enum Method {
     Chapman,
     /// The log-linear model with main effects only (independent lists).
     Independence,
-    /// Log-linear models with interactions, selected by BIC (not yet available).
+    /// Every hierarchical log-linear model (J ≤ 5), selected by BIC, profile-likelihood interval.
     Loglinear,
-    /// Bayesian model averaging over decomposable graphs (not yet available).
+    /// Bayesian model averaging over decomposable graphs, as the dga package (3 to 5 lists).
     Dga,
     /// The latent-class model LCMCR (not yet available).
     Lcmcr,
@@ -175,7 +175,9 @@ pub fn estimate_table(
             );
             Ok(estimate)
         }
-        Method::Loglinear | Method::Dga | Method::Lcmcr => Err(Error::BadInput(format!(
+        Method::Loglinear => Ok(loglinear(table, Criterion::Bic, request.level)?),
+        Method::Dga => Ok(dga(table, request.level)?),
+        Method::Lcmcr => Err(Error::BadInput(format!(
             "method `{}` is not available yet; use chapman or independence",
             format!("{:?}", request.method).to_lowercase()
         ))),
@@ -220,6 +222,7 @@ pub fn estimate_strata(
         level: request.level,
         warnings: vec!["the total's interval combines the strata's intervals as if strata were independent (an approximation)".to_string()],
         diagnostics: vec![("strata".to_string(), strata.len() as f64)],
+        model: None,
     };
     Ok((total, strata))
 }

@@ -264,7 +264,7 @@ fn bar_chart(title: &str, bars: &[Bar]) -> String {
             escape(label),
             y,
             value * scale,
-            label_width + value * scale + 4.0,
+            label_width + interval.map_or(*value, |(_, high)| high.max(*value)) * scale + 6.0,
             y + 14.0,
             value
         );
@@ -469,7 +469,11 @@ pub fn render(data: &ReportData, generated_at: &str) -> String {
     let days: Vec<(String, usize)> = data
         .by_day
         .iter()
-        .map(|(d, n)| (d.get(5..).unwrap_or(d).to_string(), *n))
+        .map(|(d, n)| {
+            // `2022-01-06` shows as `01-06`; `unknown` stays whole.
+            let label = if d.len() == 10 { &d[5..] } else { d.as_str() };
+            (label.to_string(), *n)
+        })
         .collect();
     html.push_str(&column_chart("Documented persons per day of death", &days));
     html.push_str(

@@ -24,11 +24,16 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod dga;
 mod histories;
+mod linalg;
+pub mod loglinear;
 mod simple;
 mod special;
 
+pub use dga::dga;
 pub use histories::CaptureHistories;
+pub use loglinear::{Criterion, loglinear};
 pub use simple::{chapman, independence};
 
 /// Why an estimate could not be made.
@@ -71,4 +76,6 @@ pub struct Estimate {
     pub warnings: Vec<String>,
     /// Named numbers about the fit.
     pub diagnostics: Vec<(String, f64)>,
+    /// The model fitted, where the method chooses one (e.g. `[123,14,34]`).
+    pub model: Option<String>,
 }

@@ -51,6 +51,7 @@ pub fn chapman(table: &CaptureHistories, level: f64) -> Result<Estimate, Error> 
             ("on_both_lists".to_string(), both),
             ("standard_error".to_string(), variance.sqrt()),
         ],
+        model: None,
     })
 }
 
@@ -133,6 +134,7 @@ pub fn independence(table: &CaptureHistories, level: f64) -> Result<Estimate, Er
             "the independence model assumes no list depends on another and every person is equally likely to be on a list; heterogeneous capture (by place, age, sex) biases it low".to_string(),
         ],
         diagnostics: vec![("lists".to_string(), n_lists as f64)],
+        model: None,
     })
 }
 
