@@ -114,7 +114,7 @@ pub(crate) struct EstimateArgs {
     /// A `dedupe` output file: one list per `source`, one person per `cluster_id`.
     #[arg(long, value_name = "OUT.csv", conflicts_with = "file")]
     pub(crate) from_clusters: Option<PathBuf>,
-    /// auto, chapman, independence (loglinear, dga and lcmcr are not available yet).
+    /// auto, chapman, independence, loglinear, dga or lcmcr.
     #[arg(long, default_value = "auto")]
     pub(crate) method: String,
     /// Seed for sampling methods.
@@ -126,6 +126,9 @@ pub(crate) struct EstimateArgs {
     /// Output format.
     #[arg(long, value_enum, default_value = "text")]
     pub(crate) format: OutputFormat,
+    /// In project mode, estimate per stratum of this field: place, sex or event_date.
+    #[arg(long, value_name = "FIELD")]
+    pub(crate) by: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -140,14 +140,17 @@ pub fn demo(request: &DemoRequest, progress: &dyn Progress) -> Result<DemoSummar
         ACTOR,
         progress,
     )?;
-    let (_, estimate) = estimate_project(
+    let estimate = estimate_project(
         &mut store,
         &EstimateRequest {
             method: Method::Auto,
             level: 0.95,
+            seed: request.seed,
         },
+        None,
         ACTOR,
-    )?;
+    )?
+    .estimate;
     let report_path = request.dir.join("report.html");
     write_file(&report_path, crate::report::report(&store)?.as_bytes())?;
     let truth: HashMap<i64, String> = store

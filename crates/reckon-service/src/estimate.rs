@@ -4,7 +4,10 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::str::FromStr;
 
-use reckon_stats::{CaptureHistories, Criterion, Estimate, chapman, dga, independence, loglinear};
+use reckon_stats::{
+    CaptureHistories, Criterion, Estimate, LcmcrConfig, chapman, dga, independence, lcmcr,
+    loglinear,
+};
 use reckon_store::{NewEstimate, Store};
 
 use crate::Error;
@@ -22,7 +25,7 @@ pub enum Method {
     Loglinear,
     /// Bayesian model averaging over decomposable graphs, as the dga package (3 to 5 lists).
     Dga,
-    /// The latent-class model LCMCR (not yet available).
+    /// The Bayesian latent-class model LCMCR (Manrique-Vallier 2016), K = 10, 4 chains.
     Lcmcr,
 }
 
@@ -53,6 +56,8 @@ pub struct EstimateRequest {
     pub method: Method,
     /// The interval's level, between 0 and 1.
     pub level: f64,
+    /// Seed for sampling methods (lcmcr).
+    pub seed: u64,
 }
 
 /// A capture-history file: one table, or one per stratum.
@@ -166,21 +171,44 @@ pub fn estimate_table(
     match request.method {
         Method::Chapman => Ok(chapman(table, request.level)?),
         Method::Independence => Ok(independence(table, request.level)?),
-        Method::Auto if n_lists == 2 => Ok(chapman(table, request.level)?),
         Method::Auto => {
-            let mut estimate = independence(table, request.level)?;
-            estimate.warnings.push(
-                "auto chose the independence model: models with list dependence (loglinear, dga, lcmcr) are not available in this version"
-                    .to_string(),
-            );
+            // See docs/design/auto-method.md.
+            let (mut estimate, why) = match n_lists {
+                2 => (
+                    chapman(table, request.level)?,
+                    "two lists: only Chapman's estimator is possible",
+                ),
+                3 => (
+                    dga(table, request.level)?,
+                    "three lists: dga averages over the possible dependences between lists; LCMCR is weakly identified with so few lists",
+                ),
+                _ => (
+                    lcmcr(
+                        table,
+                        &LcmcrConfig {
+                            seed: request.seed,
+                            ..LcmcrConfig::default()
+                        },
+                        request.level,
+                    )?,
+                    "four or more lists: LCMCR models people's differing chances of being listed, the main bias of victim lists",
+                ),
+            };
+            estimate
+                .warnings
+                .push(format!("auto chose {}: {why}", estimate.method));
             Ok(estimate)
         }
         Method::Loglinear => Ok(loglinear(table, Criterion::Bic, request.level)?),
         Method::Dga => Ok(dga(table, request.level)?),
-        Method::Lcmcr => Err(Error::BadInput(format!(
-            "method `{}` is not available yet; use chapman or independence",
-            format!("{:?}", request.method).to_lowercase()
-        ))),
+        Method::Lcmcr => Ok(lcmcr(
+            table,
+            &LcmcrConfig {
+                seed: request.seed,
+                ..LcmcrConfig::default()
+            },
+            request.level,
+        )?),
     }
 }
 
@@ -213,6 +241,18 @@ pub fn estimate_strata(
         .sum::<f64>()
         .sqrt();
     let first = &strata[0].1;
+    let small: Vec<&str> = strata
+        .iter()
+        .filter(|(_, e)| e.observed < 50)
+        .map(|(n, _)| n.as_str())
+        .collect();
+    let mut warnings = vec!["the total's interval combines the strata's intervals as if strata were independent (an approximation)".to_string()];
+    if !small.is_empty() {
+        warnings.push(format!(
+            "strata with fewer than 50 observed persons give unstable estimates: {}",
+            small.join(", ")
+        ));
+    }
     let total = Estimate {
         method: first.method,
         lists: first.lists.clone(),
@@ -220,7 +260,7 @@ pub fn estimate_strata(
         estimate,
         interval: ((estimate - below).max(observed as f64), estimate + above),
         level: request.level,
-        warnings: vec!["the total's interval combines the strata's intervals as if strata were independent (an approximation)".to_string()],
+        warnings,
         diagnostics: vec![("strata".to_string(), strata.len() as f64)],
         model: None,
     };
@@ -243,6 +283,7 @@ pub fn to_json(estimate: &Estimate, strata: &[(String, Estimate)]) -> serde_json
             "interval": [e.interval.0, e.interval.1],
             "level": e.level,
             "strata": null,
+            "model": e.model,
             "diagnostics": diagnostics,
             "warnings": e.warnings,
         })
@@ -285,9 +326,19 @@ pub fn to_text(estimate: &Estimate, strata: &[(String, Estimate)]) -> String {
         );
     };
     line(&mut out, estimate, "");
-    for (name, e) in strata {
-        let _ = writeln!(out, "\nstratum {name}");
-        line(&mut out, e, "  ");
+    if !strata.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n{:<24} {:>9} {:>10}  interval",
+            "stratum", "observed", "estimate"
+        );
+        for (name, e) in strata {
+            let _ = writeln!(
+                out,
+                "{name:<24} {:>9} {:>10.1}  [{:.1}, {:.1}]",
+                e.observed, e.estimate, e.interval.0, e.interval.1
+            );
+        }
     }
     if !estimate.warnings.is_empty() {
         out.push_str("\nwarnings\n");
@@ -298,10 +349,22 @@ pub fn to_text(estimate: &Estimate, strata: &[(String, Estimate)]) -> String {
     out
 }
 
-/// The project's linked persons as a capture-history table, one list per source.
-pub fn project_table(store: &Store) -> Result<(i64, CaptureHistories), Error> {
+/// Fields a project estimate can be stratified by.
+pub const STRATA_FIELDS: [&str; 3] = ["place", "sex", "event_date"];
+
+/// The project's linked persons as capture histories, one list per source, in one table or
+/// one per value of `by` (a person's value is the one most of its records give; persons
+/// whose records give none fall in `unknown`).
+pub fn project_table(store: &Store, by: Option<&str>) -> Result<(i64, CaptureFile), Error> {
+    if let Some(field) = by
+        && !STRATA_FIELDS.contains(&field)
+    {
+        return Err(Error::BadInput(format!(
+            "--by {field}: expected one of {}",
+            STRATA_FIELDS.join(", ")
+        )));
+    }
     let linked = store.current_persons()?.ok_or(Error::NotLinked)?;
-    let (run_id, persons) = (linked.link_run_id, linked.persons);
     let sources = store.sources()?;
     if sources.len() > 20 {
         return Err(Error::BadInput(format!(
@@ -311,51 +374,141 @@ pub fn project_table(store: &Store) -> Result<(i64, CaptureHistories), Error> {
     }
     let source_index: BTreeMap<i64, usize> =
         sources.iter().enumerate().map(|(i, s)| (s.id, i)).collect();
-    let record_source: BTreeMap<i64, i64> = store
-        .records()?
-        .iter()
-        .map(|r| (r.id, r.source_id))
+    let records: BTreeMap<i64, reckon_store::StoredRecord> =
+        store.records()?.into_iter().map(|r| (r.id, r)).collect();
+    let mut strata: BTreeMap<Option<String>, Vec<(u64, u64)>> = BTreeMap::new();
+    let mut spellings: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new();
+    for members in &linked.persons {
+        let mut mask = 0u64;
+        let mut values: BTreeMap<String, (usize, String)> = BTreeMap::new();
+        for id in members {
+            let Some(record) = records.get(id) else {
+                continue;
+            };
+            if let Some(&j) = source_index.get(&record.source_id) {
+                mask |= 1 << j;
+            }
+            let value = match by {
+                Some("place") => record.record.place.as_ref().map(|p| {
+                    let key = reckon_names::loose_keys(&reckon_names::clean(p))
+                        .into_iter()
+                        .next()
+                        .unwrap_or_default();
+                    (key, p.clone())
+                }),
+                Some("sex") => record
+                    .record
+                    .sex
+                    .or_else(|| {
+                        match reckon_names::normalize(&record.record.display_name())
+                            .0
+                            .sex()
+                        {
+                            Some(reckon_names::SexEvidence::Male) => Some(reckon_model::Sex::Male),
+                            Some(reckon_names::SexEvidence::Female) => {
+                                Some(reckon_model::Sex::Female)
+                            }
+                            None => None,
+                        }
+                    })
+                    .map(|s| (s.as_str().to_string(), s.as_str().to_string())),
+                Some("event_date") => record
+                    .record
+                    .event_date
+                    .filter(|d| d.precision() == reckon_model::DatePrecision::Day)
+                    .map(|d| (d.to_string(), d.to_string())),
+                _ => None,
+            };
+            if let Some((key, shown)) = value {
+                values.entry(key.clone()).or_insert((0, String::new())).0 += 1;
+                *spellings.entry(key).or_default().entry(shown).or_default() += 1;
+            }
+        }
+        if mask == 0 {
+            continue;
+        }
+        let stratum = by.map(|_| {
+            values
+                .into_iter()
+                .max_by(|a, b| a.1.0.cmp(&b.1.0).then(b.0.cmp(&a.0)))
+                .map_or_else(|| "unknown".to_string(), |(key, _)| key)
+        });
+        strata.entry(stratum).or_default().push((mask, 1));
+    }
+    // Each stratum is shown by the spelling most records use for it.
+    let display = |key: &str| -> String {
+        spellings
+            .get(key)
+            .and_then(|counts| {
+                counts
+                    .iter()
+                    .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
+                    .map(|(s, _)| s.clone())
+            })
+            .unwrap_or_else(|| key.to_string())
+    };
+    let strata: BTreeMap<Option<String>, Vec<(u64, u64)>> = strata
+        .into_iter()
+        .map(|(key, cells)| (key.map(|k| display(&k)), cells))
         .collect();
-    let cells: Vec<(u64, u64)> = persons
-        .iter()
-        .map(|members| {
-            let mask = members
-                .iter()
-                .filter_map(|id| record_source.get(id))
-                .filter_map(|source| source_index.get(source))
-                .fold(0u64, |mask, &j| mask | (1 << j));
-            (mask, 1)
-        })
-        .filter(|(mask, _)| *mask != 0)
-        .collect();
-    let table = CaptureHistories::new(sources.iter().map(|s| s.name.clone()).collect(), cells)?;
-    Ok((run_id, table))
+    let lists: Vec<String> = sources.iter().map(|s| s.name.clone()).collect();
+    let strata = strata
+        .into_iter()
+        .map(|(stratum, cells)| CaptureHistories::new(lists.clone(), cells).map(|t| (stratum, t)))
+        .collect::<Result<Vec<_>, _>>()?;
+    if strata.is_empty() {
+        return Err(Error::NotLinked);
+    }
+    Ok((linked.link_run_id, CaptureFile { strata }))
 }
 
-/// Estimates the total over the project's persons and keeps the result.
+/// A project estimate as stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProjectEstimate {
+    /// The stored estimate's id.
+    pub id: i64,
+    /// The total.
+    pub estimate: Estimate,
+    /// Each stratum's estimate, when stratified.
+    pub strata: Vec<(String, Estimate)>,
+}
+
+/// Estimates the total over the project's persons, optionally by stratum, and keeps the result.
 pub fn estimate_project(
     store: &mut Store,
     request: &EstimateRequest,
+    by: Option<&str>,
     actor: &str,
-) -> Result<(i64, Estimate), Error> {
-    let (run_id, table) = project_table(store)?;
-    let estimate = estimate_table(&table, request)?;
+) -> Result<ProjectEstimate, Error> {
+    let (run_id, file) = project_table(store, by)?;
+    let (estimate, strata) = estimate_strata(&file, request)?;
     let input = serde_json::json!({
-        "lists": table.lists(),
-        "cells": table.cells().filter(|(_, c)| *c > 0).map(|(m, c)| [m, c]).collect::<Vec<_>>(),
+        "lists": file.strata[0].1.lists(),
+        "strata": file
+            .strata
+            .iter()
+            .map(|(name, table)| serde_json::json!({
+                "stratum": name,
+                "cells": table.cells().filter(|(_, c)| *c > 0).map(|(m, c)| [m, c]).collect::<Vec<_>>(),
+            }))
+            .collect::<Vec<_>>(),
     })
     .to_string();
     let id = store.save_estimate(
         &NewEstimate {
             link_run_id: Some(run_id),
             method: estimate.method.to_string(),
-            stratum_by: None,
+            stratum_by: by.map(str::to_string),
             input,
-            result: to_json(&estimate, &[]).to_string(),
+            result: to_json(&estimate, &strata).to_string(),
         },
         actor,
     )?;
-    Ok((id, estimate))
+    Ok(ProjectEstimate {
+        id,
+        estimate,
+        strata,
+    })
 }
 
 #[cfg(test)]
@@ -380,6 +533,7 @@ mod tests {
         let request = EstimateRequest {
             method: Method::Chapman,
             level: 0.95,
+            seed: 1,
         };
         let (total, strata) = estimate_strata(&file, &request).unwrap();
         assert_eq!(strata.len(), 2);

@@ -10,7 +10,7 @@
 //! use reckon_service::{estimate, EstimateRequest, Method};
 //! let table = "A,B,count\n1,0,60\n0,1,40\n1,1,30\n";
 //! let file = estimate::parse_capture_histories(table, "example.csv")?;
-//! let request = EstimateRequest { method: Method::Auto, level: 0.95 };
+//! let request = EstimateRequest { method: Method::Auto, level: 0.95, seed: 1 };
 //! let result = estimate::estimate_table(&file.strata[0].1, &request)?;
 //! assert_eq!(result.method, "chapman");
 //! # Ok::<(), Box<dyn std::error::Error>>(())

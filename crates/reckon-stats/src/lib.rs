@@ -26,6 +26,7 @@
 
 pub mod dga;
 mod histories;
+pub mod lcmcr;
 mod linalg;
 pub mod loglinear;
 mod simple;
@@ -33,6 +34,7 @@ mod special;
 
 pub use dga::dga;
 pub use histories::CaptureHistories;
+pub use lcmcr::{LcmcrConfig, lcmcr};
 pub use loglinear::{Criterion, loglinear};
 pub use simple::{chapman, independence};
 

@@ -2,10 +2,10 @@
 
 use std::collections::BTreeMap;
 
+use reckon_service::EstimateRequest;
 use reckon_service::estimate::{
     CaptureFile, estimate_project, estimate_strata, parse_capture_histories, to_json, to_text,
 };
-use reckon_service::{EstimateRequest, Method};
 use reckon_stats::CaptureHistories;
 
 use crate::UsageError;
@@ -65,7 +65,11 @@ pub(crate) fn run(global: &Global, args: &EstimateArgs) -> anyhow::Result<()> {
     let request = EstimateRequest {
         method: args.method.parse()?,
         level: args.level,
+        seed: args.seed,
     };
+    if args.by.is_some() && (args.file.is_some() || args.from_clusters.is_some()) {
+        return Err(UsageError("--by applies to the project's persons; a capture-history file carries its own `stratum` column".to_string()).into());
+    }
     let (estimate, strata) = if let Some(path) = &args.file {
         let file = parse_capture_histories(&read(path)?, &path.display().to_string())?;
         estimate_strata(&file, &request)?
@@ -73,15 +77,9 @@ pub(crate) fn run(global: &Global, args: &EstimateArgs) -> anyhow::Result<()> {
         estimate_strata(&from_clusters(path)?, &request)?
     } else {
         let mut store = open(global)?;
-        let (_, estimate) = estimate_project(&mut store, &request, &global.user)?;
-        (estimate, Vec::new())
+        let result = estimate_project(&mut store, &request, args.by.as_deref(), &global.user)?;
+        (result.estimate, result.strata)
     };
-    if matches!(request.method, Method::Auto)
-        && !global.quiet
-        && matches!(args.format, OutputFormat::Text)
-    {
-        // The text output names the method on its first line already.
-    }
     match args.format {
         OutputFormat::Json => println!("{}", to_json(&estimate, &strata)),
         OutputFormat::Text => print!("{}", to_text(&estimate, &strata)),

@@ -87,9 +87,15 @@ fn bad_input_exits_2_with_line_and_value() {
         "error: bad.csv: line 3: column B: expected 0 or 1, found `x`\n"
     );
     project.write("ok.csv", "A,B,count\n1,0,60\n0,1,40\n1,1,30\n");
-    let unavailable = project.run(&["estimate", "ok.csv", "--method", "lcmcr"]);
-    assert_eq!(unavailable.status.code(), Some(2));
-    assert!(stderr(&unavailable).contains("method `lcmcr` is not available yet"));
+    let unknown = project.run(&["estimate", "ok.csv", "--method", "petersen"]);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(stderr(&unknown).contains("unknown method `petersen`"));
+    let too_few = project.run(&["estimate", "ok.csv", "--method", "dga"]);
+    assert_eq!(too_few.status.code(), Some(1));
+    assert_eq!(
+        stderr(&too_few),
+        "error: dga needs 3 to 5 lists; the table has 2\n"
+    );
     let no_link = Project::initialised().run(&["estimate"]);
     assert_eq!(no_link.status.code(), Some(1));
     assert_eq!(

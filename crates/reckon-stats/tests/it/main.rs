@@ -2,6 +2,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod dga;
+mod lcmcr;
 mod loglinear;
 
 use std::path::{Path, PathBuf};
