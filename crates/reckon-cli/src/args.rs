@@ -51,6 +51,37 @@ pub(crate) enum Command {
     Backup(BackupArgs),
     /// Build a synthetic scenario, then import, link, estimate and report it.
     Demo(DemoArgs),
+    /// Measure speed and accuracy (results for docs/benchmarks.md).
+    #[command(subcommand)]
+    Bench(BenchCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum BenchCommand {
+    /// Time the estimators on the shared reference data.
+    Estimation {
+        /// The folder of capture-history files (`shared/data/mse`).
+        #[arg(long, default_value = "../shared/data/mse")]
+        data: PathBuf,
+    },
+    /// LCMCR over several seeds on data where chains disagree.
+    Mixing {
+        /// The folder of capture-history files.
+        #[arg(long, default_value = "../shared/data/mse")]
+        data: PathBuf,
+        /// Seeds 1 to N.
+        #[arg(long, default_value_t = 3)]
+        seeds: u64,
+    },
+    /// Bias and coverage of every method on simulated populations with known totals.
+    Recovery {
+        /// Replicates per scenario.
+        #[arg(long, default_value_t = 50)]
+        replicates: u64,
+        /// Seed.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

@@ -263,6 +263,7 @@ pub fn estimate_strata(
         warnings,
         diagnostics: vec![("strata".to_string(), strata.len() as f64)],
         model: None,
+        posterior: Vec::new(),
     };
     Ok((total, strata))
 }
@@ -284,6 +285,9 @@ pub fn to_json(estimate: &Estimate, strata: &[(String, Estimate)]) -> serde_json
             "level": e.level,
             "strata": null,
             "model": e.model,
+            "posterior": if e.posterior.is_empty() { serde_json::Value::Null } else {
+                serde_json::json!(e.posterior.iter().map(|(n, p)| [*n, *p]).collect::<Vec<_>>())
+            },
             "diagnostics": diagnostics,
             "warnings": e.warnings,
         })

@@ -17,6 +17,7 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod bench;
 pub mod demo;
 pub mod estimate;
 pub mod export;

@@ -66,6 +66,8 @@ pub struct EstimateSummary {
     pub warnings: Vec<String>,
     /// The stored estimate's id.
     pub id: i64,
+    /// The posterior of N in bins (bin start, probability), for Bayesian methods.
+    pub posterior: Vec<(f64, f64)>,
 }
 
 /// Gathers the report's numbers from the store.
@@ -175,6 +177,14 @@ pub fn gather(store: &Store) -> Result<ReportData, Error> {
                 })
                 .unwrap_or_default(),
             id: row.id,
+            posterior: value["posterior"]
+                .as_array()
+                .map(|bins| {
+                    bins.iter()
+                        .filter_map(|b| Some((b[0].as_f64()?, b[1].as_f64()?)))
+                        .collect()
+                })
+                .unwrap_or_default(),
         })
     });
     let official = store
@@ -289,6 +299,79 @@ fn bar_chart(title: &str, bars: &[Bar]) -> String {
             );
         }
     }
+    svg.push_str("</svg>");
+    svg
+}
+
+/// The posterior of N as bars, with the documented count, the estimate and its interval marked.
+fn posterior_chart(
+    posterior: &[(f64, f64)],
+    documented: f64,
+    estimate: &EstimateSummary,
+) -> String {
+    let (width, height, left, bottom) = (880.0, 240.0, 50.0, 40.0);
+    let bin_width = if posterior.len() > 1 {
+        posterior[1].0 - posterior[0].0
+    } else {
+        1.0
+    };
+    let low = posterior.first().map_or(0.0, |b| b.0).min(documented);
+    let high = posterior.last().map_or(1.0, |b| b.0 + bin_width).max(
+        estimate
+            .interval
+            .1
+            .min(posterior.last().map_or(1.0, |b| b.0 + bin_width) * 1.05),
+    );
+    let top = posterior
+        .iter()
+        .map(|b| b.1)
+        .fold(0.0, f64::max)
+        .max(f64::MIN_POSITIVE);
+    let x = |n: f64| left + (n - low) / (high - low).max(1.0) * (width - left - 20.0);
+    let y = |p: f64| height - bottom - p / top * (height - bottom - 20.0);
+    let mut svg = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" role=\"img\" aria-label=\"Posterior distribution of the total\">"
+    );
+    let _ = write!(
+        svg,
+        "<rect x=\"{:.1}\" y=\"10\" width=\"{:.1}\" height=\"{:.1}\" fill=\"#f3d9d8\"/>",
+        x(estimate.interval.0),
+        (x(estimate.interval.1.min(high)) - x(estimate.interval.0)).max(0.0),
+        height - bottom - 10.0
+    );
+    for &(start, p) in posterior {
+        let _ = write!(
+            svg,
+            "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\" fill=\"#c0504d\"/>",
+            x(start),
+            y(p),
+            (x(start + bin_width) - x(start) - 0.5).max(0.5),
+            height - bottom - y(p)
+        );
+    }
+    for (n, label, colour) in [
+        (documented, "documented", "#4a6fa5"),
+        (estimate.estimate, "estimate", "#000"),
+    ] {
+        let _ = write!(
+            svg,
+            "<line x1=\"{0:.1}\" x2=\"{0:.1}\" y1=\"10\" y2=\"{1:.1}\" stroke=\"{colour}\" stroke-width=\"2\"/>\
+             <text x=\"{2:.1}\" y=\"22\" font-size=\"12\" fill=\"{colour}\">{label} {n:.0}</text>",
+            x(n),
+            height - bottom,
+            x(n) + 4.0
+        );
+    }
+    let _ = write!(
+        svg,
+        "<line x1=\"{left}\" x2=\"{:.0}\" y1=\"{1:.0}\" y2=\"{1:.0}\" stroke=\"#555\"/>\
+         <text x=\"{left}\" y=\"{2:.0}\" font-size=\"12\">{low:.0}</text>\
+         <text x=\"{3:.0}\" y=\"{2:.0}\" font-size=\"12\" text-anchor=\"end\">{high:.0}</text>",
+        width - 20.0,
+        height - bottom,
+        height - bottom + 16.0,
+        width - 20.0
+    );
     svg.push_str("</svg>");
     svg
 }
@@ -427,6 +510,17 @@ pub fn render(data: &ReportData, generated_at: &str) -> String {
         "Persons per list, documented, official and estimated totals",
         &bars,
     ));
+    if let Some(e) = &data.estimate
+        && !e.posterior.is_empty()
+    {
+        let _ = write!(
+            html,
+            "<h2>Posterior of the total</h2><p class=\"note\">How plausible each total is under {} given the lists; the shaded band is the {}% interval.</p>",
+            escape(&e.method),
+            (e.level * 100.0).round()
+        );
+        html.push_str(&posterior_chart(&e.posterior, data.n_persons as f64, e));
+    }
     // Lists.
     html.push_str("<h2>Lists</h2><table><tr><th>List</th><th>Kind</th><th>Records</th><th>Persons</th><th>File SHA-256</th></tr>");
     for list in &data.lists {

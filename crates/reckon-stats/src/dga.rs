@@ -539,6 +539,15 @@ pub fn dga(table: &CaptureHistories, level: f64) -> Result<Estimate, Error> {
             ),
         ],
         model: Some(graph_name(&posterior.graphs[best_graph])),
+        posterior: crate::bin_posterior(
+            &posterior
+                .probabilities
+                .iter()
+                .enumerate()
+                .map(|(k, &p)| ((observed + k) as f64, p))
+                .collect::<Vec<_>>(),
+            60,
+        ),
     })
 }
 

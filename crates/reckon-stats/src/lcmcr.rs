@@ -556,6 +556,16 @@ pub fn lcmcr(
             ("draws".to_string(), all.len() as f64),
         ],
         model: None,
+        posterior: {
+            let mut points: Vec<(f64, f64)> = Vec::new();
+            for &n in &all {
+                match points.last_mut() {
+                    Some((last, count)) if *last == n as f64 => *count += 1.0,
+                    _ => points.push((n as f64, 1.0)),
+                }
+            }
+            crate::bin_posterior(&points, 60)
+        },
     })
 }
 

@@ -30,6 +30,7 @@ pub mod lcmcr;
 mod linalg;
 pub mod loglinear;
 mod simple;
+pub mod simulate;
 mod special;
 
 pub use dga::dga;
@@ -80,4 +81,37 @@ pub struct Estimate {
     pub diagnostics: Vec<(String, f64)>,
     /// The model fitted, where the method chooses one (e.g. `[123,14,34]`).
     pub model: Option<String>,
+    /// For Bayesian methods, the posterior of N in at most 60 bins: (bin start, probability).
+    pub posterior: Vec<(f64, f64)>,
+}
+
+/// Bins a distribution over N, given as (N, probability) pairs in increasing N, into at most
+/// `bins` equal-width bins between its 0.1% and 99.9% quantiles.
+pub fn bin_posterior(points: &[(f64, f64)], bins: usize) -> Vec<(f64, f64)> {
+    let total: f64 = points.iter().map(|(_, p)| p).sum();
+    if points.is_empty() || total <= 0.0 || bins == 0 {
+        return Vec::new();
+    }
+    let quantile = |q: f64| {
+        let mut cumulative = 0.0;
+        for &(n, p) in points {
+            cumulative += p / total;
+            if cumulative >= q {
+                return n;
+            }
+        }
+        points[points.len() - 1].0
+    };
+    let (low, high) = (quantile(0.001), quantile(0.999));
+    let width = ((high - low) / bins as f64).max(1.0).ceil();
+    let n_bins = (((high - low) / width).floor() as usize + 1).min(bins + 1);
+    let mut out: Vec<(f64, f64)> = (0..n_bins).map(|b| (low + b as f64 * width, 0.0)).collect();
+    for &(n, p) in points {
+        if n < low || n > high {
+            continue;
+        }
+        let b = (((n - low) / width) as usize).min(n_bins - 1);
+        out[b].1 += p / total;
+    }
+    out
 }

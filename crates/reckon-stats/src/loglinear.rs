@@ -553,7 +553,11 @@ fn poisson_log_cdf(n: u64, lambda: f64) -> f64 {
 /// SparseMSE's p-value for a pair's overlap: min(P(X ≤ n*), P(X ≥ n*)), X ~ Poisson(p*).
 fn overlap_p_value(observed: u64, fitted: f64) -> f64 {
     let below = poisson_log_cdf(observed, fitted).exp();
-    let above = if observed == 0 { 1.0 } else { 1.0 - poisson_log_cdf(observed - 1, fitted).exp() };
+    let above = if observed == 0 {
+        1.0
+    } else {
+        1.0 - poisson_log_cdf(observed - 1, fitted).exp()
+    };
     below.min(above).clamp(0.0, 1.0)
 }
 
@@ -585,7 +589,11 @@ pub fn stepwise(table: &CaptureHistories, threshold: f64) -> Option<Fit> {
                 if model.terms.contains(&pair) {
                     continue;
                 }
-                let observed: u64 = cells.iter().filter(|(c, _)| c & pair == pair).map(|(_, n)| n).sum();
+                let observed: u64 = cells
+                    .iter()
+                    .filter(|(c, _)| c & pair == pair)
+                    .map(|(_, n)| n)
+                    .sum();
                 let fitted: f64 = cells
                     .iter()
                     .zip(&mu)
@@ -620,14 +628,24 @@ pub fn stepwise(table: &CaptureHistories, threshold: f64) -> Option<Fit> {
 /// Log-linear estimation with Rcapture's profile-likelihood interval: for up to five lists
 /// the model chosen by `criterion` among every hierarchical model (interactions up to
 /// order J − 1); for six to twelve lists, stepwise selection of pairwise interactions.
-pub fn loglinear(table: &CaptureHistories, criterion: Criterion, level: f64) -> Result<Estimate, Error> {
+pub fn loglinear(
+    table: &CaptureHistories,
+    criterion: Criterion,
+    level: f64,
+) -> Result<Estimate, Error> {
     let n_lists = table.lists().len();
     if !(2..=12).contains(&n_lists) {
-        return Err(Error::WrongNumberOfLists { method: "loglinear", needed: "2 to 12", found: n_lists });
+        return Err(Error::WrongNumberOfLists {
+            method: "loglinear",
+            needed: "2 to 12",
+            found: n_lists,
+        });
     }
     if n_lists > 5 {
         let best = stepwise(table, 0.02).filter(|f| f.exists).ok_or_else(|| {
-            Error::NotIdentifiable("the stepwise log-linear model has no estimate for these data".to_string())
+            Error::NotIdentifiable(
+                "the stepwise log-linear model has no estimate for these data".to_string(),
+            )
         })?;
         let (point, lower, upper) = profile_interval(table, &best.model, best.estimate, level);
         return Ok(Estimate {
@@ -649,6 +667,7 @@ pub fn loglinear(table: &CaptureHistories, criterion: Criterion, level: f64) -> 
                 ("parameters".to_string(), best.model.n_parameters() as f64),
             ],
             model: Some(best.model.name()),
+            posterior: Vec::new(),
         });
     }
     let selection = select(table, n_lists - 1, criterion);
@@ -709,6 +728,7 @@ pub fn loglinear(table: &CaptureHistories, criterion: Criterion, level: f64) -> 
             ("parameters".to_string(), best.model.n_parameters() as f64),
         ],
         model: Some(best.model.name()),
+        posterior: Vec::new(),
     })
 }
 

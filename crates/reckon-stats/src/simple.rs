@@ -52,6 +52,7 @@ pub fn chapman(table: &CaptureHistories, level: f64) -> Result<Estimate, Error> 
             ("standard_error".to_string(), variance.sqrt()),
         ],
         model: None,
+        posterior: Vec::new(),
     })
 }
 
@@ -135,6 +136,7 @@ pub fn independence(table: &CaptureHistories, level: f64) -> Result<Estimate, Er
         ],
         diagnostics: vec![("lists".to_string(), n_lists as f64)],
         model: None,
+        posterior: Vec::new(),
     })
 }
 

@@ -25,6 +25,18 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Verify => verify::run(global),
         Command::Backup(args) => backup::run(global, &args),
         Command::Demo(args) => demo::run(global, &args),
+        Command::Bench(command) => {
+            use reckon_service::bench;
+            let table = match command {
+                crate::args::BenchCommand::Estimation { data } => bench::estimation(&data)?,
+                crate::args::BenchCommand::Mixing { data, seeds } => bench::mixing(&data, seeds)?,
+                crate::args::BenchCommand::Recovery { replicates, seed } => {
+                    bench::recovery(replicates, seed)
+                }
+            };
+            print!("{table}");
+            Ok(())
+        }
     }
 }
 

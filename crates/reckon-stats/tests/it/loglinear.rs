@@ -156,19 +156,38 @@ fn stepwise_beyond_five_lists_matches_sparse_mse() {
     // SparseMSE stepwise: UK 6 lists 11,418; Netherlands 6 lists 111,139; New Orleans
     // 8 lists [D:E] 1,183.7 (shared README).
     for (file, model, estimate, tolerance) in [
-        ("new_orleans_trafficking_8lists.csv", "[1,2,3,45,6,7,8]", 1_183.7, 0.05),
-        ("uk_modern_slavery_6lists.csv", "[12,13,24,25,35,36,45]", 11_418.0, 0.5),
+        (
+            "new_orleans_trafficking_8lists.csv",
+            "[1,2,3,45,6,7,8]",
+            1_183.7,
+            0.05,
+        ),
+        (
+            "uk_modern_slavery_6lists.csv",
+            "[12,13,24,25,35,36,45]",
+            11_418.0,
+            0.5,
+        ),
         // FIXME(issue 5): SparseMSE reaches 111,139 here. The table has 39 empty cells of 63
         // and two pairs that never overlap; SparseMSE's linear-programming existence check
         // (Fienberg and Rinaldo 2012) rejects pairs that our boundary check accepts. This
         // asserts what reckon does today so that a change is noticed.
-        ("netherlands_trafficking_6lists.csv", "[12,14,16,23,24,25,26,36,46,56]", 43_584.7, 0.05),
+        (
+            "netherlands_trafficking_6lists.csv",
+            "[12,14,16,23,24,25,26,36,46,56]",
+            43_584.7,
+            0.05,
+        ),
     ] {
         let fit = reckon_stats::loglinear::stepwise(&table(file), 0.02).unwrap();
         eprintln!("{file}: {} {}", fit.model.name(), fit.estimate);
         if !model.is_empty() {
             assert_eq!(fit.model.name(), model, "{file}");
         }
-        assert!((fit.estimate - estimate).abs() <= tolerance, "{file}: {} vs {estimate}", fit.estimate);
+        assert!(
+            (fit.estimate - estimate).abs() <= tolerance,
+            "{file}: {} vs {estimate}",
+            fit.estimate
+        );
     }
 }

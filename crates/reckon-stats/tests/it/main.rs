@@ -4,6 +4,7 @@
 mod dga;
 mod lcmcr;
 mod loglinear;
+mod recovery;
 
 use std::path::{Path, PathBuf};
 

@@ -1,0 +1,203 @@
+//! `reckon bench`: speed of the estimators on the reference data, and recovery and
+//! coverage on simulated populations. Results are Markdown tables for docs/benchmarks.md.
+
+use std::fmt::Write as _;
+use std::path::Path;
+use std::time::Instant;
+
+use reckon_stats::lcmcr::{LcmcrConfig, sample};
+use reckon_stats::simulate::{Scenario, summarise};
+use reckon_stats::{Criterion, Estimate, chapman, dga, independence, lcmcr, loglinear};
+
+use crate::Error;
+use crate::estimate::parse_capture_histories;
+
+fn table(dir: &Path, file: &str) -> Result<reckon_stats::CaptureHistories, Error> {
+    let path = dir.join(file);
+    let bytes = crate::read_file(&path)?;
+    let parsed = parse_capture_histories(
+        &String::from_utf8_lossy(&bytes),
+        &path.display().to_string(),
+    )?;
+    parsed
+        .strata
+        .into_iter()
+        .next()
+        .map(|(_, t)| t)
+        .ok_or_else(|| Error::BadInput(format!("{} holds no table", path.display())))
+}
+
+/// Times each estimator on the shared reference files in `dir` (`shared/data/mse`).
+pub fn estimation(dir: &Path) -> Result<String, Error> {
+    let mut out = String::from("| data | method | result | wall s |\n|---|---|---|---|\n");
+    let files = [
+        "kosovo_4lists.csv",
+        "uk_modern_slavery_5lists.csv",
+        "netherlands_trafficking_5lists.csv",
+        "western_us_trafficking_5lists.csv",
+        "new_orleans_trafficking_5lists.csv",
+        "congenital_anomaly_5lists.csv",
+    ];
+    for file in files {
+        let data = table(dir, file)?;
+        for (name, run) in [("loglinear (all models, BIC)", 0), ("dga", 1)] {
+            let start = Instant::now();
+            let result = if run == 0 {
+                loglinear(&data, Criterion::Bic, 0.95)
+            } else {
+                dga(&data, 0.95)
+            };
+            let seconds = start.elapsed().as_secs_f64();
+            let shown = result.map_or_else(
+                |e| e.to_string(),
+                |e| {
+                    format!(
+                        "{:.1} [{:.0}, {:.0}] {}",
+                        e.estimate,
+                        e.interval.0,
+                        e.interval.1,
+                        e.model.unwrap_or_default()
+                    )
+                },
+            );
+            let _ = writeln!(out, "| {file} | {name} | {shown} | {seconds:.3} |");
+        }
+    }
+    out.push_str("\nLCMCR, one chain on one core (CPU per iteration), then the default four chains in parallel:\n\n| data | K | iterations | µs per iteration | 4 chains wall s | median [95%] | R-hat |\n|---|---|---|---|---|---|---|\n");
+    for (file, classes) in [
+        ("kosovo_4lists.csv", 10),
+        ("korea_palembang_3lists.csv", 10),
+        ("colombia_child_recruitment_R1_male_1999_20lists.csv", 15),
+    ] {
+        let data = table(dir, file)?;
+        let single = LcmcrConfig {
+            classes,
+            chains: 1,
+            burn_in: 0,
+            draws: 1_000,
+            thinning: 10,
+            ..LcmcrConfig::default()
+        };
+        let start = Instant::now();
+        sample(&data, &single)?;
+        let iterations = 500 + single.draws * single.thinning;
+        let per_iteration = start.elapsed().as_secs_f64() / iterations as f64 * 1e6;
+        let full = LcmcrConfig {
+            classes,
+            ..LcmcrConfig::default()
+        };
+        let start = Instant::now();
+        let estimate = lcmcr(&data, &full, 0.95)?;
+        let wall = start.elapsed().as_secs_f64();
+        let r_hat = estimate
+            .diagnostics
+            .iter()
+            .find(|(k, _)| k == "r_hat")
+            .map_or(f64::NAN, |(_, v)| *v);
+        let _ = writeln!(
+            out,
+            "| {file} | {classes} | {iterations} | {per_iteration:.2} | {wall:.2} | {:.0} [{:.0}, {:.0}] | {r_hat:.3} |",
+            estimate.estimate, estimate.interval.0, estimate.interval.1
+        );
+    }
+    Ok(out)
+}
+
+/// LCMCR medians over seeds on data where chains are known to disagree.
+pub fn mixing(dir: &Path, seeds: u64) -> Result<String, Error> {
+    let mut out =
+        String::from("| data | seed | median [95%] | split R-hat | ESS |\n|---|---|---|---|---|\n");
+    for file in [
+        "uk_modern_slavery_5lists.csv",
+        "netherlands_trafficking_5lists.csv",
+        "scotland_pwid_4lists.csv",
+        "kosovo_4lists.csv",
+    ] {
+        let data = table(dir, file)?;
+        for seed in 1..=seeds {
+            let estimate = lcmcr(
+                &data,
+                &LcmcrConfig {
+                    seed,
+                    ..LcmcrConfig::default()
+                },
+                0.95,
+            )?;
+            let get = |key: &str| {
+                estimate
+                    .diagnostics
+                    .iter()
+                    .find(|(k, _)| k == key)
+                    .map_or(f64::NAN, |(_, v)| *v)
+            };
+            let _ = writeln!(
+                out,
+                "| {file} | {seed} | {:.0} [{:.0}, {:.0}] | {:.3} | {:.0} |",
+                estimate.estimate,
+                estimate.interval.0,
+                estimate.interval.1,
+                get("r_hat"),
+                get("effective_sample_size")
+            );
+        }
+    }
+    Ok(out)
+}
+
+type Method = (
+    &'static str,
+    fn(&reckon_stats::CaptureHistories, u64) -> Result<Estimate, reckon_stats::Error>,
+);
+
+const METHODS: &[Method] = &[
+    ("chapman (lists 1, 2)", |t, _| chapman(&t.pair(0, 1), 0.95)),
+    ("independence", |t, _| independence(t, 0.95)),
+    ("loglinear", |t, _| loglinear(t, Criterion::Bic, 0.95)),
+    ("dga", |t, _| dga(t, 0.95)),
+    ("lcmcr", |t, seed| {
+        lcmcr(
+            t,
+            &LcmcrConfig {
+                seed,
+                ..LcmcrConfig::default()
+            },
+            0.95,
+        )
+    }),
+];
+
+/// Bias, error and coverage of every method over `replicates` draws of each scenario.
+pub fn recovery(replicates: u64, seed: u64) -> String {
+    let mut out = String::from(
+        "| scenario | method | runs | no estimate | relative bias | relative RMSE | 95% coverage | median width / N |\n|---|---|---|---|---|---|---|---|\n",
+    );
+    for scenario in Scenario::standard() {
+        let tables: Vec<_> = (0..replicates)
+            .map(|r| scenario.draw(seed * 1_000_003 + r))
+            .collect();
+        for (name, method) in METHODS {
+            let results: Vec<Option<(f64, f64, f64)>> = tables
+                .iter()
+                .enumerate()
+                .map(|(r, t)| {
+                    method(t, seed + r as u64)
+                        .ok()
+                        .map(|e| (e.estimate, e.interval.0, e.interval.1))
+                })
+                .collect();
+            let summary = summarise(scenario.total as f64, &results);
+            let _ = writeln!(
+                out,
+                "| {} | {name} | {} | {} | {:+.3} | {:.3} | {:.2} | {:.3} |",
+                scenario.name,
+                summary.n,
+                summary.failures,
+                summary.relative_bias,
+                summary.relative_rmse,
+                summary.coverage,
+                summary.relative_width
+            );
+        }
+    }
+    out
+}
