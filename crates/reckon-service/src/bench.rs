@@ -73,14 +73,11 @@ pub fn estimation(dir: &Path) -> Result<String, Error> {
         let single = LcmcrConfig {
             classes,
             chains: 1,
-            burn_in: 0,
-            draws: 1_000,
-            thinning: 10,
             ..LcmcrConfig::default()
         };
         let start = Instant::now();
         sample(&data, &single)?;
-        let iterations = 500 + single.draws * single.thinning;
+        let iterations = 500 + single.burn_in + single.draws * single.thinning;
         let per_iteration = start.elapsed().as_secs_f64() / iterations as f64 * 1e6;
         let full = LcmcrConfig {
             classes,

@@ -140,6 +140,20 @@ fn binomial(rng: &mut ChaCha8Rng, n: u64, p: f64) -> u64 {
 /// sequential binomials in the given order of categories (most probable first, so that the
 /// count is usually used up early).
 fn multinomial(rng: &mut ChaCha8Rng, n: u64, p: &[f64], order: &[usize], out: &mut [u64]) {
+    if n == 1 {
+        // One individual: a single categorical draw.
+        out.iter_mut().for_each(|o| *o = 0);
+        let mut u: f64 = rng.random();
+        for &index in order {
+            u -= p[index];
+            if u < 0.0 {
+                out[index] = 1;
+                return;
+            }
+        }
+        out[order[0]] = 1;
+        return;
+    }
     let mut remaining = n;
     let mut mass = 1.0;
     let k = p.len();
@@ -230,21 +244,29 @@ impl<'a> Chain<'a> {
         // 1. Class counts of observed cells.
         let mut order: Vec<usize> = (0..k).collect();
         order.sort_unstable_by(|&a, &b| self.pi[b].total_cmp(&self.pi[a]));
-        let log_pi: Vec<f64> = self.pi.iter().map(|p| p.max(1e-300).ln()).collect();
-        let log_lambda: Vec<f64> = self.lambda.iter().map(|l| l.ln()).collect();
-        let log_not: Vec<f64> = self.lambda.iter().map(|l| (1.0 - l).ln()).collect();
+        // log P(history, class) = log π_k + Σ_j log(1 − λ_jk) + Σ_{j on the history} logit λ_jk:
+        // only the lists a history is on need visiting.
+        let mut base = vec![0.0; k];
+        let mut logit = vec![0.0; n_lists * k];
+        for class in 0..k {
+            let mut value = self.pi[class].max(1e-300).ln();
+            for j in 0..n_lists {
+                let lambda = self.lambda[j * k + class];
+                value += (1.0 - lambda).ln();
+                logit[j * k + class] = (lambda / (1.0 - lambda)).ln();
+            }
+            base[class] = value;
+        }
         let mut probabilities = vec![0.0; k];
         for (m, &(history, frequency)) in self.histories.iter().enumerate() {
-            for class in 0..k {
-                let mut value = log_pi[class];
-                for j in 0..n_lists {
-                    value += if history & (1 << j) != 0 {
-                        log_lambda[j * k + class]
-                    } else {
-                        log_not[j * k + class]
-                    };
+            self.log_weights.copy_from_slice(&base);
+            let mut bits = history;
+            while bits != 0 {
+                let j = bits.trailing_zeros() as usize;
+                bits &= bits - 1;
+                for (weight, &l) in self.log_weights.iter_mut().zip(&logit[j * k..(j + 1) * k]) {
+                    *weight += l;
                 }
-                self.log_weights[class] = value;
             }
             let top = self
                 .log_weights
@@ -253,7 +275,12 @@ impl<'a> Chain<'a> {
                 .fold(f64::NEG_INFINITY, f64::max);
             let mut total = 0.0;
             for (probability, &weight) in probabilities.iter_mut().zip(&self.log_weights) {
-                *probability = (weight - top).exp();
+                // Below e^−40 of the best class a class cannot matter at double precision.
+                *probability = if weight < top - 40.0 {
+                    0.0
+                } else {
+                    (weight - top).exp()
+                };
                 total += *probability;
             }
             probabilities.iter_mut().for_each(|p| *p /= total);

@@ -743,6 +743,9 @@ mod tests {
         assert_eq!(hierarchical_models(3, 2).len(), 8);
         assert_eq!(hierarchical_models(4, 3).len(), 113);
         assert_eq!(hierarchical_models(4, 2).len(), 64);
+        // Five lists: every hierarchical model but the 5-way term (MultipleSystemsEstimation
+        // searches order three; we search them all).
+        assert_eq!(hierarchical_models(5, 4).len(), 6_893);
     }
 
     #[test]
