@@ -46,7 +46,7 @@ pub(crate) enum Command {
     /// Export every record.
     Export(ExportArgs),
     /// Check the audit chain and the database's integrity.
-    Verify,
+    Verify(VerifyArgs),
     /// Write a consistent copy of the database, also while it is in use.
     Backup(BackupArgs),
     /// Build a synthetic scenario, then import, link, estimate and report it.
@@ -183,6 +183,14 @@ pub(crate) struct ExportArgs {
     /// Write here instead of standard output.
     #[arg(long, short)]
     pub(crate) output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct VerifyArgs {
+    /// The audit head noted earlier (printed by `verify` and in every report): fail if the
+    /// chain no longer ends there, which catches entries removed from its end.
+    #[arg(long, value_name = "HASH")]
+    pub(crate) expect_head: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -605,7 +605,7 @@ pub fn render(data: &ReportData, generated_at: &str) -> String {
     }
     let _ = write!(
         html,
-        "<li>Audit chain head <code>{}</code>: <code>reckon verify</code> on the database shows the same head if nothing was changed since.</li>",
+        "<li>Audit chain head <code>{}</code>: keep it; <code>reckon verify --expect-head</code> with it fails if the history behind this report was cut short.</li>",
         escape(&data.audit_head)
     );
     html.push_str("</ul></body></html>\n");

@@ -155,15 +155,20 @@ pub struct Fit {
     pub exists: bool,
 }
 
-/// The design row of a cell: intercept, main effects, interactions.
-fn design_row(model: &Model, cell: u64, row: &mut Vec<f64>) {
+/// The design row of a cell as the indices of its columns equal to 1 (the design is 0/1):
+/// intercept, main effects, interactions.
+fn design_row(model: &Model, cell: u64, row: &mut Vec<usize>) {
     row.clear();
-    row.push(1.0);
+    row.push(0);
     for j in 0..model.n_lists {
-        row.push(if cell & (1 << j) != 0 { 1.0 } else { 0.0 });
+        if cell & (1 << j) != 0 {
+            row.push(1 + j);
+        }
     }
-    for &term in &model.terms {
-        row.push(if cell & term == term { 1.0 } else { 0.0 });
+    for (index, &term) in model.terms.iter().enumerate() {
+        if cell & term == term {
+            row.push(1 + model.n_lists + index);
+        }
     }
 }
 
@@ -174,9 +179,9 @@ struct PoissonFit {
     var_intercept: f64,
 }
 
-/// Fits a Poisson GLM with log link by iteratively reweighted least squares.
-fn irls(rows: &[Vec<f64>], y: &[f64]) -> Option<PoissonFit> {
-    let n_params = rows.first()?.len();
+/// Fits a Poisson GLM with log link by iteratively reweighted least squares; `rows` hold
+/// each cell's columns equal to 1.
+fn irls(rows: &[Vec<usize>], n_params: usize, y: &[f64]) -> Option<PoissonFit> {
     let mut mu: Vec<f64> = y.iter().map(|v| v + 0.1).collect();
     let mut eta: Vec<f64> = mu.iter().map(|m| m.ln()).collect();
     let mut beta = vec![0.0; n_params];
@@ -190,14 +195,11 @@ fn irls(rows: &[Vec<f64>], y: &[f64]) -> Option<PoissonFit> {
         xtwz.iter_mut().for_each(|v| *v = 0.0);
         for (i, row) in rows.iter().enumerate() {
             let w = mu[i];
-            let z = eta[i] + (y[i] - mu[i]) / mu[i];
-            for a in 0..n_params {
-                if row[a] == 0.0 {
-                    continue;
-                }
-                xtwz[a] += w * row[a] * z;
-                for b in 0..=a {
-                    xtwx[a * n_params + b] += w * row[a] * row[b];
+            let wz = w * eta[i] + (y[i] - mu[i]);
+            for (position, &a) in row.iter().enumerate() {
+                xtwz[a] += wz;
+                for &b in &row[..=position] {
+                    xtwx[a * n_params + b] += w;
                 }
             }
         }
@@ -210,7 +212,7 @@ fn irls(rows: &[Vec<f64>], y: &[f64]) -> Option<PoissonFit> {
         beta = factor.solve(&xtwz);
         var_intercept = factor.inverse_00();
         for (i, row) in rows.iter().enumerate() {
-            eta[i] = row.iter().zip(&beta).map(|(x, b)| x * b).sum();
+            eta[i] = row.iter().map(|&c| beta[c]).sum();
             mu[i] = eta[i].clamp(-700.0, 700.0).exp();
         }
         let deviance = poisson_deviance(y, &mu);
@@ -253,17 +255,18 @@ pub fn fit(table: &CaptureHistories, model: &Model) -> Option<Fit> {
     let cells: Vec<(u64, u64)> = table.cells().collect();
     let y: Vec<f64> = cells.iter().map(|(_, c)| *c as f64).collect();
     let mut row = Vec::new();
-    let rows: Vec<Vec<f64>> = cells
+    let rows: Vec<Vec<usize>> = cells
         .iter()
         .map(|(cell, _)| {
             design_row(model, *cell, &mut row);
             row.clone()
         })
         .collect();
-    if model.n_parameters() > rows.len() {
+    let n_params = model.n_parameters();
+    if n_params > rows.len() {
         return None;
     }
-    let Some(first) = irls(&rows, &y) else {
+    let Some(first) = irls(&rows, n_params, &y) else {
         // The weighted normal equations became singular on the way to the boundary.
         return Some(Fit {
             model: model.clone(),
@@ -287,7 +290,7 @@ pub fn fit(table: &CaptureHistories, model: &Model) -> Option<Fit> {
         .map(|(&count, &mu)| count == 0.0 && mu < 1e-9 * largest)
         .collect();
     let (result, identified) = if boundary.iter().any(|&b| b) {
-        match extended_fit(&rows, &y, &boundary) {
+        match extended_fit(&rows, n_params, &y, &boundary) {
             Some(reduced) => (reduced, true),
             None => (first, false),
         }
@@ -329,21 +332,37 @@ pub fn fit(table: &CaptureHistories, model: &Model) -> Option<Fit> {
 /// The fit without the boundary cells and the parameters only they carry; `None` when
 /// the remaining cells do not identify every remaining parameter (N is then not
 /// identifiable). Fitted values of the dropped cells are 0.
-fn extended_fit(rows: &[Vec<f64>], y: &[f64], boundary: &[bool]) -> Option<PoissonFit> {
-    let n_params = rows[0].len();
+fn extended_fit(
+    rows: &[Vec<usize>],
+    n_params: usize,
+    y: &[f64],
+    boundary: &[bool],
+) -> Option<PoissonFit> {
     let kept_rows: Vec<usize> = (0..rows.len()).filter(|&i| !boundary[i]).collect();
-    let kept_columns: Vec<usize> = (0..n_params)
-        .filter(|&c| kept_rows.iter().any(|&i| rows[i][c] != 0.0))
-        .collect();
+    let mut new_index = vec![usize::MAX; n_params];
+    let mut kept_columns = Vec::new();
+    for &i in &kept_rows {
+        for &c in &rows[i] {
+            if new_index[c] == usize::MAX {
+                new_index[c] = 0;
+            }
+        }
+    }
+    for (c, slot) in new_index.iter_mut().enumerate() {
+        if *slot == 0 {
+            *slot = kept_columns.len();
+            kept_columns.push(c);
+        }
+    }
     if kept_columns.first() != Some(&0) || kept_columns.len() > kept_rows.len() {
         return None;
     }
-    let reduced_rows: Vec<Vec<f64>> = kept_rows
+    let reduced_rows: Vec<Vec<usize>> = kept_rows
         .iter()
-        .map(|&i| kept_columns.iter().map(|&c| rows[i][c]).collect())
+        .map(|&i| rows[i].iter().map(|&c| new_index[c]).collect())
         .collect();
     let reduced_y: Vec<f64> = kept_rows.iter().map(|&i| y[i]).collect();
-    let fit = irls(&reduced_rows, &reduced_y)?;
+    let fit = irls(&reduced_rows, kept_columns.len(), &reduced_y)?;
     let largest = fit.mu.iter().copied().fold(1.0, f64::max);
     if reduced_y
         .iter()
@@ -446,7 +465,7 @@ pub fn profile_interval(
 ) -> (f64, f64, f64) {
     let observed = table.observed() as f64;
     let mut row = Vec::new();
-    let mut rows: Vec<Vec<f64>> = table
+    let mut rows: Vec<Vec<usize>> = table
         .cells()
         .map(|(cell, _)| {
             design_row(model, cell, &mut row);
@@ -460,7 +479,7 @@ pub fn profile_interval(
         let n0 = n_total - observed;
         let mut y = counts.clone();
         y.push(n0);
-        let Some(result) = irls(&rows, &y) else {
+        let Some(result) = irls(&rows, model.n_parameters(), &y) else {
             return f64::NEG_INFINITY;
         };
         let deviance = poisson_deviance(&y, &result.mu);
@@ -571,15 +590,14 @@ pub fn stepwise(table: &CaptureHistories, threshold: f64) -> Option<Fit> {
     let mut model = Model::independence(n_lists);
     let mut current = fit(table, &model)?;
     loop {
+        if current.coefficients.is_empty() {
+            return Some(current);
+        }
         let mut mu = Vec::with_capacity(cells.len());
         let mut row = Vec::new();
         for &(cell, _) in &cells {
             design_row(&model, cell, &mut row);
-            let eta: f64 = row
-                .iter()
-                .zip(&current.coefficients)
-                .map(|(x, b)| if *x == 0.0 { 0.0 } else { x * b })
-                .sum();
+            let eta: f64 = row.iter().map(|&c| current.coefficients[c]).sum();
             mu.push(eta.exp());
         }
         let mut best: Option<(f64, u64)> = None;

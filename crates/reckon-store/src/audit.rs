@@ -55,6 +55,12 @@ pub enum ProblemKind {
     MissingTrigger,
     /// SQLite's own integrity or foreign-key check failed.
     Integrity,
+    /// A stored object has no audit entry: its entry was deleted (for example from the
+    /// chain's end, which the chain alone cannot notice).
+    UnauditedObject,
+    /// The chain's head is not the one the user noted (`--expect-head`): entries were
+    /// removed from the end or the database was replaced.
+    UnexpectedHead,
 }
 
 /// One problem found by verification.
@@ -384,6 +390,50 @@ pub(crate) fn verify(conn: &Connection) -> Result<VerifyReport, Error> {
                     "{} {} no longer matches audit entry {}: its stored rows were changed outside reckon",
                     entry.object_kind, entry.object_id, entry.seq
                 ),
+            });
+        }
+    }
+    // Every object that writes audit must have an entry naming it.
+    let audited: std::collections::HashSet<(&str, &str)> = entries
+        .iter()
+        .map(|e| (e.object_kind.as_str(), e.object_id.as_str()))
+        .collect();
+    for (kind, table) in [
+        ("source", "sources"),
+        ("link_run", "link_runs"),
+        ("estimate", "estimates"),
+        ("official_figure", "official_figures"),
+    ] {
+        let mut statement = conn
+            .prepare(&format!("SELECT id FROM {table} ORDER BY id"))
+            .context("listing audited objects")?;
+        let ids = statement
+            .query_map([], |row| row.get::<_, i64>(0))
+            .context("listing audited objects")?
+            .collect::<Result<Vec<_>, _>>()
+            .context("listing audited objects")?;
+        for id in ids {
+            let id = id.to_string();
+            if !audited.contains(&(kind, id.as_str())) {
+                problems.push(Problem {
+                    seq: None,
+                    kind: ProblemKind::UnauditedObject,
+                    message: format!("{kind} {id} has no audit entry: entries were deleted, possibly from the end of the chain"),
+                });
+            }
+        }
+    }
+    let human_decisions: Vec<i64> = conn
+        .prepare("SELECT id FROM link_decisions WHERE decided_by = 'human' ORDER BY id")
+        .and_then(|mut statement| statement.query_map([], |row| row.get(0))?.collect())
+        .context("listing review decisions")?;
+    for id in human_decisions {
+        let id = id.to_string();
+        if !audited.contains(&("link_decision", id.as_str())) {
+            problems.push(Problem {
+                seq: None,
+                kind: ProblemKind::UnauditedObject,
+                message: format!("review decision {id} has no audit entry: entries were deleted, possibly from the end of the chain"),
             });
         }
     }

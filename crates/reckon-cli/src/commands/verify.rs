@@ -1,12 +1,26 @@
 //! `reckon verify`.
 
 use crate::Failed;
-use crate::args::Global;
+use crate::args::{Global, VerifyArgs};
 use crate::commands::{open, say};
 
-pub(crate) fn run(global: &Global) -> anyhow::Result<()> {
+pub(crate) fn run(global: &Global, args: &VerifyArgs) -> anyhow::Result<()> {
     let store = open(global)?;
-    let report = store.verify().map_err(reckon_service::Error::from)?;
+    let mut report = store.verify().map_err(reckon_service::Error::from)?;
+    if let Some(expected) = &args.expect_head {
+        let noted = expected.trim().to_lowercase();
+        // The noted head must be this chain's head, or an entry of it (work added since).
+        let known = store.audit_entries().map_err(reckon_service::Error::from)?;
+        if !known.iter().any(|entry| entry.hash == noted) {
+            report.problems.push(reckon_store::Problem {
+                seq: None,
+                kind: reckon_store::ProblemKind::UnexpectedHead,
+                message: format!(
+                    "the chain does not contain the noted head {noted}: entries were removed from its end, or this is another database"
+                ),
+            });
+        }
+    }
     if report.is_ok() {
         say(
             global,

@@ -75,3 +75,44 @@ fn backup_is_a_verified_copy() {
     let again = project.run(&["backup", "copy.db"]);
     assert_eq!(again.status.code(), Some(2));
 }
+
+#[test]
+fn a_noted_head_catches_a_truncated_chain() {
+    let project = project_with_imports();
+    let head = stdout(&project.run(&["verify"]))
+        .lines()
+        .nth(1)
+        .unwrap()
+        .trim_start_matches("audit head ")
+        .to_string();
+    assert!(
+        project
+            .run(&["verify", "--expect-head", &head])
+            .status
+            .success()
+    );
+    // More work after noting the head is fine.
+    project.write("c.csv", "name\nSidorov Sidor\n");
+    assert!(project.run(&["import", "c.csv"]).status.success());
+    assert!(
+        project
+            .run(&["verify", "--expect-head", &head])
+            .status
+            .success()
+    );
+    // Removing entries from the end (and the objects they describe) is caught.
+    let conn = Connection::open(project.db()).unwrap();
+    conn.execute_batch(
+        "DROP TRIGGER audit_log_no_delete; DROP TRIGGER records_no_delete; \
+         DELETE FROM audit_log WHERE seq >= 3; DELETE FROM records WHERE source_id >= 2; DELETE FROM sources WHERE id >= 2;",
+    )
+    .unwrap();
+    drop(conn);
+    let output = project.run(&["verify", "--expect-head", &head]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).contains("does not contain the noted head"),
+        "{}",
+        stderr(&output)
+    );
+}

@@ -288,3 +288,17 @@ fn link_runs_and_human_decisions() {
     assert!(!decisions[0].same_person);
     assert!(store.verify().unwrap().is_ok());
 }
+
+#[test]
+fn detects_entries_deleted_from_the_end() {
+    // Removing the last entry leaves a valid, shorter chain; the source it described
+    // remains and is reported as unaudited.
+    let problems = problems_after("DELETE FROM audit_log WHERE seq = 3;");
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert_eq!(problems[0].kind, ProblemKind::UnauditedObject);
+    assert!(
+        problems[0]
+            .message
+            .starts_with("source 2 has no audit entry")
+    );
+}
