@@ -186,21 +186,6 @@ impl Weights {
         (common, denominator)
     }
 
-    /// A cursor over consecutive unobserved counts from `n0`, advancing the log-gamma terms by
-    /// their recurrence and re-anchoring them exactly every 64 steps.
-    fn cursor(&self, n0: usize) -> Cursor<'_> {
-        let mut cursor = Cursor {
-            weights: self,
-            n0,
-            components: vec![0.0; self.subsets.len()],
-            common: 0.0,
-            denominator: 0.0,
-            steps: 0,
-        };
-        cursor.anchor();
-        cursor
-    }
-
     fn graph_weight(
         graph: &Decomposable,
         components: &[f64],
@@ -266,50 +251,6 @@ impl Weights {
             maximum,
             end,
         }
-    }
-}
-
-/// Consecutive evaluation of [`Weights::at`].
-struct Cursor<'a> {
-    weights: &'a Weights,
-    n0: usize,
-    components: Vec<f64>,
-    common: f64,
-    denominator: f64,
-    steps: usize,
-}
-
-impl Cursor<'_> {
-    fn anchor(&mut self) {
-        let (common, denominator) = self.weights.at(self.n0 as f64, &mut self.components);
-        self.common = common;
-        self.denominator = denominator;
-        self.steps = 0;
-    }
-
-    /// Moves to n0 + 1: lgamma(x + 1) = lgamma(x) + ln x for every term.
-    fn advance(&mut self) {
-        let w = self.weights;
-        let n0 = self.n0 as f64;
-        self.n0 += 1;
-        self.steps += 1;
-        if self.steps == 64 {
-            self.anchor();
-            return;
-        }
-        for (value, entry) in self.components.iter_mut().zip(&w.subsets) {
-            if let Some((absent, delta_a, _)) = entry {
-                *value += (absent + n0 + delta_a).ln();
-            }
-        }
-        let n_total = w.observed + n0;
-        // common = lgamma(N + 1) − lgamma(n0 + 1) − const + prior(N); N and n0 both grow by one.
-        let prior_change = match w.prior {
-            PriorN::Reciprocal => -((n_total + 1.0) / n_total).ln(),
-            PriorN::Flat => 0.0,
-        };
-        self.common += (n_total + 1.0).ln() - (n0 + 1.0).ln() + prior_change;
-        self.denominator -= (n_total + w.total_prior).ln();
     }
 }
 
@@ -410,25 +351,63 @@ fn fine(weights: &Weights, scan: &Scan, grid_max: usize, observed: u64) -> Poste
                 scope.spawn(move || {
                     let mut values = Vec::new();
                     let mut by_graph = vec![0.0; n_graphs];
-                    let mut cursor = weights.cursor(part[0].1);
+                    let mut components = vec![0.0; weights.subsets.len()];
+                    let mut current = vec![0.0; n_graphs];
+                    let mut x = vec![0.0; weights.subsets.len()];
+                    let mut inverse = vec![0.0; weights.subsets.len()];
                     for &(segment, start, stop) in part {
                         let active = scan.active(segment);
+                        let mut since_anchor = 0;
                         for n0 in start..stop {
-                            debug_assert_eq!(cursor.n0, n0);
+                            if n0 == start || since_anchor == 64 {
+                                // Exact weights at this point.
+                                let (common, denominator) = weights.at(n0 as f64, &mut components);
+                                for &g in &active {
+                                    let w = Weights::graph_weight(
+                                        &weights.graphs[g],
+                                        &components,
+                                        common,
+                                        denominator,
+                                    );
+                                    current[g] = (w - scan.maximum).exp();
+                                }
+                                since_anchor = 0;
+                            }
                             let mut sum = 0.0;
                             for &g in &active {
-                                let w = Weights::graph_weight(
-                                    &weights.graphs[g],
-                                    &cursor.components,
-                                    cursor.common,
-                                    cursor.denominator,
-                                );
-                                let value = (w - scan.maximum).exp();
-                                sum += value;
-                                by_graph[g] += value;
+                                sum += current[g];
+                                by_graph[g] += current[g];
                             }
                             values.push((n0, sum));
-                            cursor.advance();
+                            // Step to n0 + 1: lgamma(x + 1) − lgamma(x) = ln x, so each graph's
+                            // weight is multiplied by a product of integer powers of the x's.
+                            since_anchor += 1;
+                            if n0 + 1 < stop && since_anchor < 64 {
+                                let n0 = n0 as f64;
+                                for (subset, entry) in weights.subsets.iter().enumerate() {
+                                    if let Some((absent, delta_a, _)) = entry {
+                                        x[subset] = absent + n0 + delta_a;
+                                        inverse[subset] = 1.0 / x[subset];
+                                    }
+                                }
+                                let n_total = weights.observed + n0;
+                                let common_ratio = match weights.prior {
+                                    PriorN::Reciprocal => n_total / (n0 + 1.0),
+                                    PriorN::Flat => (n_total + 1.0) / (n0 + 1.0),
+                                };
+                                let denominator_inverse = 1.0 / (n_total + weights.total_prior);
+                                for &g in &active {
+                                    let graph = &weights.graphs[g];
+                                    let mut ratio = common_ratio;
+                                    for &c in &graph.cliques {
+                                        ratio *= x[c as usize] * denominator_inverse;
+                                    }
+                                    for &sep in &graph.separators {
+                                        ratio *= inverse[sep as usize] / denominator_inverse;
+                                    }
+                                    current[g] *= ratio;
+                                }
+                            }
                         }
                     }
                     (values, by_graph)

@@ -187,7 +187,7 @@ fn irls(rows: &[Vec<usize>], n_params: usize, y: &[f64]) -> Option<PoissonFit> {
     let mut beta = vec![0.0; n_params];
     let mut deviance_old = f64::INFINITY;
     let mut converged = false;
-    let mut var_intercept = f64::NAN;
+    let mut factor = None;
     let mut xtwx = vec![0.0; n_params * n_params];
     let mut xtwz = vec![0.0; n_params];
     for _ in 0..100 {
@@ -208,9 +208,9 @@ fn irls(rows: &[Vec<usize>], n_params: usize, y: &[f64]) -> Option<PoissonFit> {
                 xtwx[b * n_params + a] = xtwx[a * n_params + b];
             }
         }
-        let factor = Cholesky::new(&xtwx, n_params)?;
-        beta = factor.solve(&xtwz);
-        var_intercept = factor.inverse_00();
+        let current = Cholesky::new(&xtwx, n_params)?;
+        beta = current.solve(&xtwz);
+        factor = Some(current);
         for (i, row) in rows.iter().enumerate() {
             eta[i] = row.iter().map(|&c| beta[c]).sum();
             mu[i] = eta[i].clamp(-700.0, 700.0).exp();
@@ -222,6 +222,8 @@ fn irls(rows: &[Vec<usize>], n_params: usize, y: &[f64]) -> Option<PoissonFit> {
         }
         deviance_old = deviance;
     }
+    // The intercept's variance, (XᵀWX)⁻¹₀₀, from the last weights.
+    let var_intercept = factor.map_or(f64::NAN, |f: Cholesky| f.inverse_00());
     Some(PoissonFit {
         beta,
         mu,
