@@ -3,9 +3,69 @@
 //! K latent classes with truncated stick-breaking weights, and several chains in parallel
 //! with convergence diagnostics.
 
-use rand::{RngExt, SeedableRng};
-use rand_chacha::ChaCha8Rng;
+use std::convert::Infallible;
+
+use rand::RngExt;
+use rand::rand_core::TryRng;
 use rand_distr::{Binomial, Distribution, Poisson, StandardNormal};
+
+/// xoshiro256++ (Blackman and Vigna 2018): a small, fast generator with good statistical
+/// quality for simulation, seeded through SplitMix64 from the seed and the chain number.
+/// Sampling spends a large share of its time drawing numbers, and ChaCha's cryptographic
+/// strength buys nothing here.
+#[derive(Debug, Clone)]
+pub(crate) struct SamplerRng {
+    state: [u64; 4],
+}
+
+impl SamplerRng {
+    pub(crate) fn new(seed: u64, stream: u64) -> SamplerRng {
+        let mut x = seed ^ stream.wrapping_mul(0xD1B5_4A32_D192_ED03);
+        let mut next = || {
+            x = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
+            let mut z = x;
+            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+            z ^ (z >> 31)
+        };
+        SamplerRng {
+            state: [next(), next(), next(), next()],
+        }
+    }
+
+    fn next(&mut self) -> u64 {
+        let s = &mut self.state;
+        let result = (s[0].wrapping_add(s[3])).rotate_left(23).wrapping_add(s[0]);
+        let t = s[1] << 17;
+        s[2] ^= s[0];
+        s[3] ^= s[1];
+        s[1] ^= s[2];
+        s[0] ^= s[3];
+        s[2] ^= t;
+        s[3] = s[3].rotate_left(45);
+        result
+    }
+}
+
+impl TryRng for SamplerRng {
+    type Error = Infallible;
+
+    fn try_next_u32(&mut self) -> Result<u32, Infallible> {
+        Ok((self.next() >> 32) as u32)
+    }
+
+    fn try_next_u64(&mut self) -> Result<u64, Infallible> {
+        Ok(self.next())
+    }
+
+    fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Infallible> {
+        for chunk in dst.chunks_mut(8) {
+            let bytes = self.next().to_le_bytes();
+            chunk.copy_from_slice(&bytes[..chunk.len()]);
+        }
+        Ok(())
+    }
+}
 
 use crate::{CaptureHistories, Error, Estimate};
 
@@ -26,7 +86,7 @@ pub struct LcmcrConfig {
     pub draws: usize,
     /// Independent chains, run in parallel.
     pub chains: usize,
-    /// Seed; chain `c` uses stream `c` of ChaCha8 seeded with it.
+    /// Seed; chain `c` draws from its own xoshiro256++ stream seeded from it and `c`.
     pub seed: u64,
 }
 
@@ -68,13 +128,13 @@ struct Chain<'a> {
     counts: Vec<u64>,
     n0: u64,
     n0_by_class: Vec<u64>,
-    rng: ChaCha8Rng,
+    rng: SamplerRng,
     config: LcmcrConfig,
     log_weights: Vec<f64>,
 }
 
 /// A Gamma(shape, 1) draw by Marsaglia and Tsang's method (2000), on std's `ln`.
-fn gamma(rng: &mut ChaCha8Rng, shape: f64) -> f64 {
+fn gamma(rng: &mut SamplerRng, shape: f64) -> f64 {
     if shape < 1.0 {
         // Γ(a) = Γ(a + 1) · U^(1/a).
         let u: f64 = rng.random();
@@ -97,7 +157,7 @@ fn gamma(rng: &mut ChaCha8Rng, shape: f64) -> f64 {
 }
 
 /// A Beta(a, b) draw as a ratio of gammas.
-fn beta(rng: &mut ChaCha8Rng, a: f64, b: f64) -> f64 {
+fn beta(rng: &mut SamplerRng, a: f64, b: f64) -> f64 {
     let x = gamma(rng, a);
     let y = gamma(rng, b);
     if x + y > 0.0 { x / (x + y) } else { 0.5 }
@@ -105,7 +165,7 @@ fn beta(rng: &mut ChaCha8Rng, a: f64, b: f64) -> f64 {
 
 /// A Binomial(n, p) draw: by waiting times (one logarithm per success) when n·p is small,
 /// else by rand_distr's BTPE.
-fn binomial(rng: &mut ChaCha8Rng, n: u64, p: f64) -> u64 {
+fn binomial(rng: &mut SamplerRng, n: u64, p: f64) -> u64 {
     if p <= 0.0 || n == 0 {
         return 0;
     }
@@ -115,7 +175,7 @@ fn binomial(rng: &mut ChaCha8Rng, n: u64, p: f64) -> u64 {
     if p > 0.5 {
         return n - binomial(rng, n, 1.0 - p);
     }
-    if (n as f64) * p < 10.0 {
+    if (n as f64) * p < 3.0 {
         let log_q = (-p).ln_1p();
         let mut successes = 0;
         let mut position = 0u64;
@@ -139,7 +199,7 @@ fn binomial(rng: &mut ChaCha8Rng, n: u64, p: f64) -> u64 {
 /// A multinomial draw of `n` into `out` with probabilities `p` (summing to one), by
 /// sequential binomials in the given order of categories (most probable first, so that the
 /// count is usually used up early).
-fn multinomial(rng: &mut ChaCha8Rng, n: u64, p: &[f64], order: &[usize], out: &mut [u64]) {
+fn multinomial(rng: &mut SamplerRng, n: u64, p: &[f64], order: &[usize], out: &mut [u64]) {
     if n == 1 {
         // One individual: a single categorical draw.
         out.iter_mut().for_each(|o| *o = 0);
@@ -190,8 +250,7 @@ impl<'a> Chain<'a> {
         config: LcmcrConfig,
         chain: u64,
     ) -> Chain<'a> {
-        let mut rng = ChaCha8Rng::seed_from_u64(config.seed);
-        rng.set_stream(chain);
+        let rng = SamplerRng::new(config.seed, chain);
         let k = config.classes;
         let observed: u64 = histories.iter().map(|(_, f)| f).sum();
         // λ_jk starts at list j's share of the observed, for every class.
@@ -622,7 +681,7 @@ mod tests {
 
     #[test]
     fn gamma_and_beta_moments() {
-        let mut rng = ChaCha8Rng::seed_from_u64(9);
+        let mut rng = SamplerRng::new(0, 9);
         for shape in [0.25, 1.0, 3.5, 250.0] {
             let draws: Vec<f64> = (0..100_000).map(|_| gamma(&mut rng, shape)).collect();
             let m = mean(&draws);
@@ -642,7 +701,7 @@ mod tests {
 
     #[test]
     fn binomial_moments() {
-        let mut rng = ChaCha8Rng::seed_from_u64(5);
+        let mut rng = SamplerRng::new(0, 5);
         for (n, p) in [(1000u64, 0.001), (50, 0.1), (1000, 0.3), (20, 0.9)] {
             let draws: Vec<f64> = (0..50_000)
                 .map(|_| binomial(&mut rng, n, p) as f64)
@@ -659,7 +718,7 @@ mod tests {
 
     #[test]
     fn multinomial_keeps_the_total() {
-        let mut rng = ChaCha8Rng::seed_from_u64(3);
+        let mut rng = SamplerRng::new(0, 3);
         let mut out = [0u64; 4];
         for n in [0, 1, 7, 1000] {
             multinomial(&mut rng, n, &[0.1, 0.2, 0.3, 0.4], &[3, 2, 1, 0], &mut out);
