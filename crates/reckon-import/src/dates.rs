@@ -145,21 +145,7 @@ pub fn from_excel_serial(serial: f64) -> Option<PartialDate> {
         return None;
     }
     // Serial 25569 is 1970-01-01; Excel's fictitious 1900-02-29 lies before our range of use.
-    let days = serial.floor() as i64 - 25_569;
-    let (year, month, day) = civil_from_days(days);
-    PartialDate::new(year as i32, Some(month as u8), Some(day as u8)).ok()
-}
-
-fn civil_from_days(days: i64) -> (i64, i64, i64) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    (yoe + era * 400 + i64::from(month <= 2), month, day)
+    PartialDate::from_day_number(serial.floor() as i64 - 25_569).ok()
 }
 
 #[cfg(test)]

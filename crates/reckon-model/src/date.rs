@@ -82,6 +82,12 @@ impl PartialDate {
         }
     }
 
+    /// The day-precision date of a day number counted from 1970-01-01.
+    pub fn from_day_number(days: i64) -> Result<PartialDate, Error> {
+        let (year, month, day) = civil_from_days(days);
+        PartialDate::new(year, Some(month), Some(day))
+    }
+
     /// Days since 1970-01-01 of the first day the date may denote.
     pub fn first_day_number(&self) -> i64 {
         days_from_civil(self.year, self.month.unwrap_or(1), self.day.unwrap_or(1))
@@ -148,6 +154,25 @@ fn days_in_month(year: i32, month: u8) -> u8 {
     }
 }
 
+/// The Gregorian (year, month, day) of a day number counted from 1970-01-01 (Howard
+/// Hinnant's algorithm); years outside i32 saturate.
+pub fn civil_from_days(days: i64) -> (i32, u8, u8) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (
+        year.clamp(i64::from(i32::MIN), i64::from(i32::MAX)) as i32,
+        month as u8,
+        day as u8,
+    )
+}
+
 /// Days since 1970-01-01 (Howard Hinnant's civil-from-days inverse).
 fn days_from_civil(year: i32, month: u8, day: u8) -> i64 {
     let y = i64::from(year) - i64::from(month <= 2);
@@ -179,6 +204,14 @@ mod tests {
         }
         let date = PartialDate::new(1970, Some(1), Some(2)).unwrap();
         assert_eq!(date.first_day_number(), 1);
+        assert_eq!(
+            PartialDate::from_day_number(19_000).unwrap().to_string(),
+            "2022-01-08"
+        );
+        for days in [-1_000_000, -1, 0, 59, 60, 11_016, 19_000, 2_932_896] {
+            let (y, m, d) = civil_from_days(days);
+            assert_eq!(days_from_civil(y, m, d), days);
+        }
         let month = PartialDate::new(2022, Some(1), None).unwrap();
         assert_eq!(month.last_day_number() - month.first_day_number(), 30);
     }

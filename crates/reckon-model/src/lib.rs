@@ -18,7 +18,7 @@
 mod date;
 mod record;
 
-pub use date::{DatePrecision, PartialDate};
+pub use date::{DatePrecision, PartialDate, civil_from_days};
 pub use record::{ListRecord, Sex, SourceKind, Status};
 
 /// An error building a domain value from invalid parts.

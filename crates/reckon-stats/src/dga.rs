@@ -118,6 +118,20 @@ pub enum PriorN {
     Flat,
 }
 
+/// dga works on three to five lists (the 822 graphs of five are the most it enumerates).
+fn check_lists(table: &CaptureHistories) -> Result<usize, Error> {
+    let n_lists = table.lists().len();
+    if (3..=5).contains(&n_lists) {
+        Ok(n_lists)
+    } else {
+        Err(Error::WrongNumberOfLists {
+            method: "dga",
+            needed: "3 to 5",
+            found: n_lists,
+        })
+    }
+}
+
 /// Everything about the data that the graphs' weights need, precomputed once.
 struct Weights {
     graphs: Vec<Decomposable>,
@@ -299,14 +313,7 @@ pub fn posterior(
     prior: PriorN,
     grid_max: usize,
 ) -> Result<Posterior, Error> {
-    let n_lists = table.lists().len();
-    if !(3..=5).contains(&n_lists) {
-        return Err(Error::WrongNumberOfLists {
-            method: "dga",
-            needed: "3 to 5",
-            found: n_lists,
-        });
-    }
+    check_lists(table)?;
     let weights = Weights::new(table, delta, prior);
     let scan = weights.scan(grid_max as f64, PRUNE_MARGIN);
     Ok(fine(&weights, &scan, grid_max, table.observed()))
@@ -445,14 +452,7 @@ fn fine(weights: &Weights, scan: &Scan, grid_max: usize, observed: u64) -> Poste
 /// beyond it is below 1e-9 of the posterior, or at 200 times the observed count, whichever
 /// comes first; the mass near the end is reported.
 pub fn dga(table: &CaptureHistories, level: f64) -> Result<Estimate, Error> {
-    let n_lists = table.lists().len();
-    if !(3..=5).contains(&n_lists) {
-        return Err(Error::WrongNumberOfLists {
-            method: "dga",
-            needed: "3 to 5",
-            found: n_lists,
-        });
-    }
+    let n_lists = check_lists(table)?;
     let delta = 2f64.powi(-(n_lists as i32));
     let observed = table.observed() as usize;
     let cap = (observed.max(10) * 200) as f64;

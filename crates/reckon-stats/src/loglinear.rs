@@ -667,34 +667,17 @@ pub fn loglinear(
                 "the stepwise log-linear model has no estimate for these data".to_string(),
             )
         })?;
-        let (point, lower, upper) = profile_interval(table, &best.model, best.estimate, level);
-        return Ok(Estimate {
-            method: "loglinear",
-            lists: table.lists().to_vec(),
-            observed: table.observed(),
-            estimate: best.estimate,
-            interval: (lower, upper),
-            level,
-            warnings: vec![format!(
-                "log-linear model {} chosen stepwise over pairwise interactions (p < 0.02, Chan, Silverman and Vincent 2021): {} lists are too many to fit every model; the interval does not include the uncertainty of choosing the model",
-                best.model.name(),
-                n_lists
-            )],
-            diagnostics: vec![
-                ("standard_error".to_string(), best.standard_error),
-                ("profile_point".to_string(), point),
-                ("bic".to_string(), best.bic),
-                ("parameters".to_string(), best.model.n_parameters() as f64),
-            ],
-            model: Some(best.model.name()),
-            posterior: Vec::new(),
-        });
+        let warnings = vec![format!(
+            "log-linear model {} chosen stepwise over pairwise interactions (p < 0.02, Chan, Silverman and Vincent 2021): {} lists are too many to fit every model; the interval does not include the uncertainty of choosing the model",
+            best.model.name(),
+            n_lists
+        )];
+        return Ok(estimate_from_fit(table, &best, level, warnings));
     }
     let selection = select(table, n_lists - 1, criterion);
     let best = selection.ranked.first().ok_or_else(|| {
         Error::NotIdentifiable("no log-linear model has an estimate for these data".to_string())
     })?;
-    let (point, lower, upper) = profile_interval(table, &best.model, best.estimate, level);
     let mut warnings = vec![format!(
         "log-linear model {} chosen by {} among {} hierarchical models; the interval does not include the uncertainty of choosing the model",
         best.model.name(),
@@ -725,13 +708,24 @@ pub fn loglinear(
             ));
         }
     }
+    Ok(estimate_from_fit(table, best, level, warnings))
+}
+
+/// The estimate of a chosen model with Rcapture's profile-likelihood interval.
+fn estimate_from_fit(
+    table: &CaptureHistories,
+    best: &Fit,
+    level: f64,
+    mut warnings: Vec<String>,
+) -> Estimate {
+    let (point, lower, upper) = profile_interval(table, &best.model, best.estimate, level);
     if upper.is_infinite() {
         warnings.push(
             "the upper bound lies beyond 3 times the estimate: the data barely limit the total"
                 .to_string(),
         );
     }
-    Ok(Estimate {
+    Estimate {
         method: "loglinear",
         lists: table.lists().to_vec(),
         observed: table.observed(),
@@ -749,7 +743,7 @@ pub fn loglinear(
         ],
         model: Some(best.model.name()),
         posterior: Vec::new(),
-    })
+    }
 }
 
 #[cfg(test)]
