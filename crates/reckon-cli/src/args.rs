@@ -73,6 +73,8 @@ pub(crate) enum BenchCommand {
         #[arg(long, default_value_t = 3)]
         seeds: u64,
     },
+    /// Cross-script keys of the name list: shared-key recall, over-merging, throughput.
+    Names,
     /// Bias and coverage of every method on simulated populations with known totals.
     Recovery {
         /// Replicates per scenario.

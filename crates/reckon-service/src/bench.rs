@@ -198,3 +198,79 @@ pub fn recovery(replicates: u64, seed: u64) -> String {
     }
     out
 }
+
+/// Every name of the embedded list rendered in each script and scheme the generator
+/// knows: do one name's renderings share a loose key, how many names share a key, and how
+/// fast is normalization.
+pub fn names() -> String {
+    use std::collections::{HashMap, HashSet};
+    let list = reckon_synth::name_list();
+    let mut pairs = 0usize;
+    let mut shared = 0usize;
+    let mut misses: Vec<String> = Vec::new();
+    let mut all_renderings: Vec<String> = Vec::new();
+    let mut key_to_names: HashMap<String, HashSet<&str>> = HashMap::new();
+    for &(_, own, russian, kazper) in &list {
+        let mut renderings = vec![
+            own.to_string(),
+            russian.to_string(),
+            reckon_synth::passport_latin(own),
+            reckon_synth::passport_latin(russian),
+            reckon_synth::kazakh_latin(own, false),
+            reckon_synth::kazakh_latin(own, true),
+            own.to_uppercase(),
+        ];
+        if !kazper.is_empty() {
+            renderings.push(kazper.to_string());
+        }
+        renderings.sort();
+        renderings.dedup();
+        let keys: Vec<Vec<String>> = renderings.iter().map(|r| reckon_names::loose_keys(&reckon_names::clean(r))).collect();
+        for key in &keys[0] {
+            key_to_names.entry(key.clone()).or_default().insert(own);
+        }
+        for i in 0..renderings.len() {
+            for j in i + 1..renderings.len() {
+                pairs += 1;
+                if keys[i].iter().any(|k| keys[j].contains(k)) {
+                    shared += 1;
+                } else if misses.len() < 25 {
+                    misses.push(format!("{} / {}", renderings[i], renderings[j]));
+                }
+            }
+        }
+        all_renderings.extend(renderings);
+    }
+    let distinct_names: HashSet<&str> = list.iter().map(|r| r.1).collect();
+    let names_per_key = distinct_names.len() as f64 / key_to_names.len() as f64;
+    let largest = key_to_names.values().map(HashSet::len).max().unwrap_or(0);
+    // Throughput: full names (surname, given name, patronymic) normalized with every key.
+    let full: Vec<String> = all_renderings
+        .chunks(3)
+        .map(|c| c.join(" ") + " Серикович")
+        .collect();
+    let rounds = 20;
+    let start = Instant::now();
+    let mut tokens = 0usize;
+    for _ in 0..rounds {
+        for name in &full {
+            tokens += reckon_names::normalize(name).0.tokens().len();
+        }
+    }
+    let seconds = start.elapsed().as_secs_f64();
+    let per_second = (full.len() * rounds) as f64 / seconds;
+    let mut out = String::new();
+    let _ = writeln!(out, "| measure | value |\n|---|---|");
+    let _ = writeln!(out, "| names in the list | {} |", distinct_names.len());
+    let _ = writeln!(out, "| renderings (own Cyrillic, Russian Cyrillic, passport Latin of each, Kazakh Latin 2017-style and 2021, upper case, KazPER Latin) | {} |", all_renderings.len());
+    let _ = writeln!(out, "| same-name rendering pairs sharing a loose key | {shared} of {pairs} ({:.2}%) |", 100.0 * shared as f64 / pairs as f64);
+    let _ = writeln!(out, "| distinct names per loose key (over-merging) | {names_per_key:.3} (largest key: {largest} names) |");
+    let _ = writeln!(out, "| normalization, full three-token names, one core | {per_second:.0} names/s ({tokens} tokens) |");
+    if !misses.is_empty() {
+        let _ = writeln!(out, "\nPairs without a shared loose key (first {}):\n", misses.len());
+        for miss in misses {
+            let _ = writeln!(out, "- {miss}");
+        }
+    }
+    out
+}

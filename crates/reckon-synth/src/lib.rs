@@ -29,3 +29,11 @@ mod translit;
 
 pub use scenario::{CITIES, City, GeneratedList, Person, Scenario, ScenarioConfig};
 pub use translit::{kazakh_latin, passport_latin, to_russian_cyrillic};
+
+/// The embedded name list as `(category, own spelling, Russian spelling, KazPER Latin)`.
+pub fn name_list() -> Vec<(&'static str, &'static str, &'static str, &'static str)> {
+    names::rows()
+        .iter()
+        .map(|r| (r.category.as_str(), r.name.as_str(), r.name_ru.as_str(), r.latin.as_str()))
+        .collect()
+}

@@ -33,6 +33,7 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<()> {
                 crate::args::BenchCommand::Recovery { replicates, seed } => {
                     bench::recovery(replicates, seed)
                 }
+                crate::args::BenchCommand::Names => bench::names(),
             };
             print!("{table}");
             Ok(())
