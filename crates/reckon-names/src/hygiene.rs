@@ -11,7 +11,16 @@ pub(crate) fn is_cyrillic(c: char) -> bool {
 /// dash, single spaces, homoglyphs resolved per token, lowercase (İ, I, ı → i).
 pub fn clean(text: &str) -> String {
     let mut unified = String::with_capacity(text.len());
-    for c in text.nfc() {
+    // Most names are already NFC; composing them again costs more than the check.
+    let composed: Box<dyn Iterator<Item = char>> =
+        if unicode_normalization::is_nfc_quick(text.chars())
+            == unicode_normalization::IsNormalized::Yes
+        {
+            Box::new(text.chars())
+        } else {
+            Box::new(text.nfc())
+        };
+    for c in composed {
         match c {
             '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}' => {}
             '\u{2018}' | '\u{2019}' | '\u{02BC}' | '\u{02BB}' | '`' | '\u{00B4}' | '\u{2032}' => {

@@ -116,89 +116,134 @@ fn is_vowel(c: u8) -> bool {
 /// The loose keys of one cleaned token: one, or two when a word-initial `j` may be
 /// Ж (Jubanazarov) or Й/Ю/Я (Julia, Yana).
 pub fn loose_keys(token: &str) -> Vec<String> {
-    let strict = strict_key(token);
+    loose_keys_of_strict(&strict_key(token))
+}
+
+/// [`loose_keys`] from an already computed strict key.
+pub(crate) fn loose_keys_of_strict(strict: &str) -> Vec<String> {
     if strict.is_empty() {
         return Vec::new();
     }
     let mut keys = Vec::with_capacity(2);
+    let mut scratch = Vec::with_capacity(strict.len() + 8);
     if let Some(rest) = strict.strip_prefix('j') {
-        keys.push(fold_loose(&format!("zh{rest}")));
-        let other = fold_loose(&strict);
+        let mut zh = Vec::with_capacity(strict.len() + 1);
+        zh.extend_from_slice(b"zh");
+        zh.extend_from_slice(rest.as_bytes());
+        keys.push(fold_loose(zh, &mut scratch));
+        let other = fold_loose(strict.as_bytes().to_vec(), &mut scratch);
         if other != keys[0] {
             keys.push(other);
         }
     } else {
-        keys.push(fold_loose(&strict));
+        keys.push(fold_loose(strict.as_bytes().to_vec(), &mut scratch));
     }
     keys
 }
 
-/// Applies the digraph equivalences of §2.2 step 9 in a fixed order.
-fn fold_loose(strict: &str) -> String {
-    let mut s = strict.to_string();
-    for (from, to) in [
-        ("shch", "sh"),
-        ("sch", "sh"),
-        ("shh", "sh"),
-        ("dzh", "zh"),
-        ("tch", "ch"),
-    ] {
-        s = s.replace(from, to);
+/// Replaces every occurrence of `from` by `to` in `text`, left to right, as `str::replace`
+/// does, using `scratch` instead of allocating.
+fn replace(text: &mut Vec<u8>, from: &[u8], to: &[u8], scratch: &mut Vec<u8>) {
+    // Byte loops: these strings are a few bytes long, too short for memcmp to pay.
+    let matches_at = |text: &[u8], i: usize| {
+        i + from.len() <= text.len() && from.iter().enumerate().all(|(k, &b)| text[i + k] == b)
+    };
+    if !(0..text.len()).any(|i| matches_at(text, i)) {
+        return;
     }
-    // j: before a vowel it is Ж in Kazakh Latin (Nurjan, Aijan); elsewhere й (Sergej).
-    let bytes = s.as_bytes();
-    let mut out = String::with_capacity(s.len() + 4);
-    for (index, &byte) in bytes.iter().enumerate() {
-        if byte == b'j' {
-            let before_vowel = bytes.get(index + 1).is_some_and(|&b| is_vowel(b));
-            let initial = index == 0;
-            if initial
-                && bytes
-                    .get(index + 1)
-                    .is_some_and(|&b| matches!(b, b'a' | b'u' | b'o' | b'e'))
-            {
-                // Initial Ja/Ju/Jo/Je reach here only in the й-reading (Yana, Yulia).
-                out.push('i');
-            } else if before_vowel {
-                out.push_str("zh");
-            } else {
-                out.push('i');
-            }
+    scratch.clear();
+    let mut i = 0;
+    while i < text.len() {
+        if matches_at(text, i) {
+            scratch.extend_from_slice(to);
+            i += from.len();
         } else {
-            out.push(char::from(byte));
+            scratch.push(text[i]);
+            i += 1;
         }
     }
-    s = out;
-    for (from, to) in [("tc", "ts"), ("cz", "ts"), ("tz", "ts"), ("x", "kh")] {
-        s = s.replace(from, to);
+    std::mem::swap(text, scratch);
+}
+
+/// Applies the digraph equivalences of §2.2 step 9 in a fixed order to ASCII letters.
+fn fold_loose(mut s: Vec<u8>, scratch: &mut Vec<u8>) -> String {
+    for (from, to) in [
+        (&b"shch"[..], &b"sh"[..]),
+        (b"sch", b"sh"),
+        (b"shh", b"sh"),
+        (b"dzh", b"zh"),
+        (b"tch", b"ch"),
+    ] {
+        replace(&mut s, from, to, scratch);
     }
-    // ICAO machine-readable zone: ä ö ü written ae oe ue.
-    for (from, to) in [("ae", "a"), ("oe", "o"), ("ue", "u")] {
-        s = s.replace(from, to);
-    }
-    if let Some(rest) = s.strip_prefix("ye") {
-        s = format!("e{rest}");
+    // j: before a vowel it is Ж in Kazakh Latin (Nurjan, Aijan); elsewhere й (Sergej).
+    if s.contains(&b'j') {
+        scratch.clear();
+        for (index, &byte) in s.iter().enumerate() {
+            if byte == b'j' {
+                let next = s.get(index + 1).copied();
+                if index == 0 && next.is_some_and(|b| matches!(b, b'a' | b'u' | b'o' | b'e')) {
+                    // Initial Ja/Ju/Jo/Je reach here only in the й-reading (Yana, Yulia).
+                    scratch.push(b'i');
+                } else if next.is_some_and(is_vowel) {
+                    scratch.extend_from_slice(b"zh");
+                } else {
+                    scratch.push(b'i');
+                }
+            } else {
+                scratch.push(byte);
+            }
+        }
+        std::mem::swap(&mut s, scratch);
     }
     for (from, to) in [
-        ("ye", "e"),
-        ("ya", "ia"),
-        ("yu", "iu"),
-        ("yo", "e"),
-        ("io", "e"),
+        (&b"tc"[..], &b"ts"[..]),
+        (b"cz", b"ts"),
+        (b"tz", b"ts"),
+        (b"x", b"kh"),
+        // ICAO machine-readable zone: ä ö ü written ae oe ue.
+        (b"ae", b"a"),
+        (b"oe", b"o"),
+        (b"ue", b"u"),
     ] {
-        s = s.replace(from, to);
+        replace(&mut s, from, to, scratch);
     }
-    for ending in ["iy", "ii", "yi", "ij"] {
-        if let Some(stem) = s.strip_suffix(ending) {
-            s = format!("{stem}i");
+    if s.starts_with(b"ye") {
+        s.remove(0);
+    }
+    for (from, to) in [
+        (&b"ye"[..], &b"e"[..]),
+        (b"ya", b"ia"),
+        (b"yu", b"iu"),
+        (b"yo", b"e"),
+        (b"io", b"e"),
+    ] {
+        replace(&mut s, from, to, scratch);
+    }
+    for ending in [&b"iy"[..], b"ii", b"yi", b"ij"] {
+        if s.ends_with(ending) {
+            s.truncate(s.len() - 2);
+            s.push(b'i');
             break;
         }
     }
     // The loose skeleton: y → i, w → u, zh → z, then kh/q/h → k, doubled letters single.
-    s = s.replace('y', "i").replace('w', "u").replace("zh", "z");
-    s = s.replace("kh", "k").replace(['q', 'h'], "k");
+    for byte in s.iter_mut() {
+        match *byte {
+            b'y' => *byte = b'i',
+            b'w' => *byte = b'u',
+            _ => {}
+        }
+    }
+    replace(&mut s, b"zh", b"z", scratch);
+    replace(&mut s, b"kh", b"k", scratch);
     let mut skeleton = String::with_capacity(s.len());
-    for c in s.chars() {
+    for &byte in &s {
+        let c = char::from(if matches!(byte, b'q' | b'h') {
+            b'k'
+        } else {
+            byte
+        });
         if skeleton.ends_with(c) {
             continue;
         }

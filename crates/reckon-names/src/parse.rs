@@ -2,7 +2,7 @@
 //! patronymics to the father's name, stem surnames, gather sex evidence.
 
 use crate::hygiene::clean;
-use crate::keys::{loose_keys, strict_key};
+use crate::keys::{loose_keys, loose_keys_of_strict, strict_key};
 
 /// What a token is, judged from its ending and form rather than its position.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -349,7 +349,8 @@ pub fn normalize(name: &str) -> (NormalizedName, Vec<Warning>) {
             continue;
         }
         let mut kazakh_patronymic = false;
-        let (role, stem) = if text.chars().filter(|c| c.is_alphabetic()).count() == 1 {
+        // Tokens hold only letters, apostrophes and hyphens by now.
+        let (role, stem) = if text.chars().filter(|c| !matches!(c, '-' | '\'')).count() == 1 {
             (Role::Initial, None)
         } else if let Some((father_name, sex)) = patronymic(&compact) {
             kazakh_patronymic = KAZAKH_PATRONYMIC_ENDINGS
@@ -368,7 +369,7 @@ pub fn normalize(name: &str) -> (NormalizedName, Vec<Warning>) {
             (Role::Unknown, None)
         };
         tokens.push(NameToken {
-            loose: loose_keys(&compact),
+            loose: loose_keys_of_strict(&strict),
             original: text,
             role,
             kazakh_patronymic,

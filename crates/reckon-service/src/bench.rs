@@ -225,7 +225,10 @@ pub fn names() -> String {
         }
         renderings.sort();
         renderings.dedup();
-        let keys: Vec<Vec<String>> = renderings.iter().map(|r| reckon_names::loose_keys(&reckon_names::clean(r))).collect();
+        let keys: Vec<Vec<String>> = renderings
+            .iter()
+            .map(|r| reckon_names::loose_keys(&reckon_names::clean(r)))
+            .collect();
         for key in &keys[0] {
             key_to_names.entry(key.clone()).or_default().insert(own);
         }
@@ -262,12 +265,30 @@ pub fn names() -> String {
     let mut out = String::new();
     let _ = writeln!(out, "| measure | value |\n|---|---|");
     let _ = writeln!(out, "| names in the list | {} |", distinct_names.len());
-    let _ = writeln!(out, "| renderings (own Cyrillic, Russian Cyrillic, passport Latin of each, Kazakh Latin 2017-style and 2021, upper case, KazPER Latin) | {} |", all_renderings.len());
-    let _ = writeln!(out, "| same-name rendering pairs sharing a loose key | {shared} of {pairs} ({:.2}%) |", 100.0 * shared as f64 / pairs as f64);
-    let _ = writeln!(out, "| distinct names per loose key (over-merging) | {names_per_key:.3} (largest key: {largest} names) |");
-    let _ = writeln!(out, "| normalization, full three-token names, one core | {per_second:.0} names/s ({tokens} tokens) |");
+    let _ = writeln!(
+        out,
+        "| renderings (own Cyrillic, Russian Cyrillic, passport Latin of each, Kazakh Latin 2017-style and 2021, upper case, KazPER Latin) | {} |",
+        all_renderings.len()
+    );
+    let _ = writeln!(
+        out,
+        "| same-name rendering pairs sharing a loose key | {shared} of {pairs} ({:.2}%) |",
+        100.0 * shared as f64 / pairs as f64
+    );
+    let _ = writeln!(
+        out,
+        "| distinct names per loose key (over-merging) | {names_per_key:.3} (largest key: {largest} names) |"
+    );
+    let _ = writeln!(
+        out,
+        "| normalization, full three-token names, one core | {per_second:.0} names/s ({tokens} tokens) |"
+    );
     if !misses.is_empty() {
-        let _ = writeln!(out, "\nPairs without a shared loose key (first {}):\n", misses.len());
+        let _ = writeln!(
+            out,
+            "\nPairs without a shared loose key (first {}):\n",
+            misses.len()
+        );
         for miss in misses {
             let _ = writeln!(out, "- {miss}");
         }

@@ -34,6 +34,13 @@ pub use translit::{kazakh_latin, passport_latin, to_russian_cyrillic};
 pub fn name_list() -> Vec<(&'static str, &'static str, &'static str, &'static str)> {
     names::rows()
         .iter()
-        .map(|r| (r.category.as_str(), r.name.as_str(), r.name_ru.as_str(), r.latin.as_str()))
+        .map(|r| {
+            (
+                r.category.as_str(),
+                r.name.as_str(),
+                r.name_ru.as_str(),
+                r.latin.as_str(),
+            )
+        })
         .collect()
 }
