@@ -116,8 +116,20 @@ pub struct LcmcrDraws {
     pub effective_size: f64,
 }
 
+/// Buffers reused by every sweep, so that sampling allocates nothing per iteration.
+#[derive(Default)]
+struct Scratch {
+    order: Vec<usize>,
+    base: Vec<f64>,
+    logit: Vec<f64>,
+    probabilities: Vec<f64>,
+    class_totals: Vec<u64>,
+    on_list: Vec<u64>,
+}
+
 /// One chain's state.
 struct Chain<'a> {
+    scratch: Scratch,
     histories: &'a [(u64, u64)],
     n_lists: usize,
     k: usize,
@@ -156,8 +168,17 @@ fn gamma(rng: &mut SamplerRng, shape: f64) -> f64 {
     }
 }
 
-/// A Beta(a, b) draw as a ratio of gammas.
+/// A Beta(a, b) draw: by inversion when a or b is 1 (empty classes make these common),
+/// else as a ratio of gammas.
 fn beta(rng: &mut SamplerRng, a: f64, b: f64) -> f64 {
+    if a == 1.0 {
+        let u: f64 = rng.random();
+        return 1.0 - u.powf(1.0 / b);
+    }
+    if b == 1.0 {
+        let u: f64 = rng.random();
+        return u.powf(1.0 / a);
+    }
     let x = gamma(rng, a);
     let y = gamma(rng, b);
     if x + y > 0.0 { x / (x + y) } else { 0.5 }
@@ -280,6 +301,7 @@ impl<'a> Chain<'a> {
             rng,
             config,
             log_weights: vec![0.0; k],
+            scratch: Scratch::default(),
         };
         // π from Beta(1, 1) sticks.
         let sticks: Vec<f64> = (0..k - 1).map(|_| chain.rng.random::<f64>()).collect();
@@ -301,12 +323,24 @@ impl<'a> Chain<'a> {
     fn sweep(&mut self, update_alpha: bool) {
         let (k, n_lists) = (self.k, self.n_lists);
         // 1. Class counts of observed cells.
-        let mut order: Vec<usize> = (0..k).collect();
+        let mut scratch = std::mem::take(&mut self.scratch);
+        let Scratch {
+            order,
+            base,
+            logit,
+            probabilities,
+            class_totals,
+            on_list,
+        } = &mut scratch;
+        order.clear();
+        order.extend(0..k);
         order.sort_unstable_by(|&a, &b| self.pi[b].total_cmp(&self.pi[a]));
         // log P(history, class) = log π_k + Σ_j log(1 − λ_jk) + Σ_{j on the history} logit λ_jk:
         // only the lists a history is on need visiting.
-        let mut base = vec![0.0; k];
-        let mut logit = vec![0.0; n_lists * k];
+        base.clear();
+        base.resize(k, 0.0);
+        logit.clear();
+        logit.resize(n_lists * k, 0.0);
         for class in 0..k {
             let mut value = self.pi[class].max(1e-300).ln();
             for j in 0..n_lists {
@@ -316,9 +350,10 @@ impl<'a> Chain<'a> {
             }
             base[class] = value;
         }
-        let mut probabilities = vec![0.0; k];
+        probabilities.clear();
+        probabilities.resize(k, 0.0);
         for (m, &(history, frequency)) in self.histories.iter().enumerate() {
-            self.log_weights.copy_from_slice(&base);
+            self.log_weights.copy_from_slice(base);
             let mut bits = history;
             while bits != 0 {
                 let j = bits.trailing_zeros() as usize;
@@ -344,11 +379,13 @@ impl<'a> Chain<'a> {
             }
             probabilities.iter_mut().for_each(|p| *p /= total);
             let row = &mut self.counts[m * k..(m + 1) * k];
-            multinomial(&mut self.rng, frequency, &probabilities, &order, row);
+            multinomial(&mut self.rng, frequency, probabilities, order, row);
         }
         // 2. Item probabilities.
-        let mut class_totals: Vec<u64> = self.n0_by_class.clone();
-        let mut on_list = vec![0u64; n_lists * k];
+        class_totals.clear();
+        class_totals.extend_from_slice(&self.n0_by_class);
+        on_list.clear();
+        on_list.resize(n_lists * k, 0);
         for (m, &(history, _)) in self.histories.iter().enumerate() {
             for class in 0..k {
                 let count = self.counts[m * k + class];
@@ -382,6 +419,7 @@ impl<'a> Chain<'a> {
                 self.alpha + later as f64,
             );
         }
+        self.scratch = scratch;
         self.set_pi(&sticks);
         // 4–6. The unobserved.
         self.update_unobserved();
@@ -695,8 +733,19 @@ mod tests {
                 "shape {shape}: variance {v}"
             );
         }
-        let draws: Vec<f64> = (0..100_000).map(|_| beta(&mut rng, 2.0, 5.0)).collect();
-        assert!((mean(&draws) - 2.0 / 7.0).abs() < 0.003);
+        for (a, b) in [(2.0, 5.0), (1.0, 7.5), (3.0, 1.0), (1.0, 1.0)] {
+            let draws: Vec<f64> = (0..100_000).map(|_| beta(&mut rng, a, b)).collect();
+            let expected_mean = a / (a + b);
+            let expected_variance = a * b / ((a + b) * (a + b) * (a + b + 1.0));
+            assert!(
+                (mean(&draws) - expected_mean).abs() < 0.003,
+                "Beta({a}, {b})"
+            );
+            assert!(
+                (variance(&draws) - expected_variance).abs() < 0.1 * expected_variance,
+                "Beta({a}, {b})"
+            );
+        }
     }
 
     #[test]
