@@ -101,13 +101,7 @@ impl Scenario {
         for _ in 0..self.total {
             let mut mask = 0u64;
             match &self.capture {
-                Capture::Homogeneous(p) => {
-                    for (j, &pj) in p.iter().enumerate() {
-                        if rng.random_bool(pj) {
-                            mask |= 1 << j;
-                        }
-                    }
-                }
+                Capture::Homogeneous(p) => mask = independent_lists(&mut rng, p),
                 Capture::TwoClasses {
                     visible_share,
                     visible,
@@ -118,11 +112,7 @@ impl Scenario {
                     } else {
                         hidden
                     };
-                    for (j, &pj) in p.iter().enumerate() {
-                        if rng.random_bool(pj) {
-                            mask |= 1 << j;
-                        }
-                    }
+                    mask = independent_lists(&mut rng, p);
                 }
                 Capture::LogitNormal {
                     intercepts,
@@ -148,6 +138,17 @@ impl Scenario {
         let lists = (1..=self.n_lists).map(|j| format!("L{j}")).collect();
         CaptureHistories::new(lists, cells).expect("simulated histories fit their lists")
     }
+}
+
+/// The lists one person is on when each list `j` takes them with probability `p[j]`.
+fn independent_lists(rng: &mut ChaCha8Rng, p: &[f64]) -> u64 {
+    p.iter().enumerate().fold(0u64, |mask, (j, &pj)| {
+        if rng.random_bool(pj) {
+            mask | (1 << j)
+        } else {
+            mask
+        }
+    })
 }
 
 /// How one method did over replicates of one scenario.
