@@ -28,6 +28,13 @@ const RULES: &[Rule] = &[
             .map(str::to_string)
             .collect()
     }),
+    ("name skeleton (vowel changes)", |r| {
+        r.name
+            .skeleton_keys()
+            .into_iter()
+            .map(|k| format!("skeleton:{k}"))
+            .collect()
+    }),
     ("surname stem", |r| {
         r.name
             .tokens()

@@ -119,6 +119,24 @@ pub fn loose_keys(token: &str) -> Vec<String> {
     loose_keys_of_strict(&strict_key(token))
 }
 
+/// A blocking-only key: the loose key's first letter and its consonants, doubled letters
+/// single (Төлеген, Тулеген and Tolegen give `tlgn`; Әбдірахман and Абдрахман `abdrkmn`).
+/// It catches the vowel changes of Russified Kazakh names (transliteration.md §1.4) and
+/// over-merges more than the loose key, so it must never decide a match. `None` for
+/// skeletons under four letters, which would merge too many names.
+pub fn skeleton_key(loose: &str) -> Option<String> {
+    let mut skeleton = String::with_capacity(loose.len());
+    for (index, c) in loose.chars().enumerate() {
+        if index > 0 && matches!(c, 'a' | 'e' | 'i' | 'o' | 'u') {
+            continue;
+        }
+        if !skeleton.ends_with(c) {
+            skeleton.push(c);
+        }
+    }
+    (skeleton.chars().count() >= 3).then_some(skeleton)
+}
+
 /// [`loose_keys`] from an already computed strict key.
 pub(crate) fn loose_keys_of_strict(strict: &str) -> Vec<String> {
     if strict.is_empty() {
@@ -318,6 +336,16 @@ mod tests {
         check_group(&["Айгүл", "Айгуль", "Aigul", "Aygul"]);
         check_group(&["Цой", "Tsoi", "Tsoy", "Tcoi"]);
         check_group(&["Нұржан", "Nurjan", "Nurzhan"]);
+    }
+
+    #[test]
+    fn skeletons_meet_across_vowel_changes() {
+        let skeleton = |name: &str| skeleton_key(&keys(name)[0]);
+        assert_eq!(skeleton("Төлеген"), skeleton("Тулеген"));
+        assert_eq!(skeleton("Tolegen"), skeleton("Тулеген"));
+        assert_eq!(skeleton("Әбдірахман"), skeleton("Абдрахман"));
+        assert_eq!(skeleton("Жанболат"), skeleton("Жанбулат"));
+        assert_eq!(skeleton("Али"), None);
     }
 
     #[test]

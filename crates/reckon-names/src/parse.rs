@@ -132,6 +132,18 @@ impl NormalizedName {
         keys
     }
 
+    /// Skeleton keys (see [`crate::skeleton_key`]) of the person's own tokens, for blocking.
+    pub fn skeleton_keys(&self) -> Vec<String> {
+        let mut keys: Vec<String> = self
+            .loose_keys()
+            .into_iter()
+            .filter_map(crate::skeleton_key)
+            .collect();
+        keys.sort_unstable();
+        keys.dedup();
+        keys
+    }
+
     /// True when the two names share a loose key of their own tokens.
     pub fn shares_loose_key(&self, other: &NormalizedName) -> bool {
         let theirs = other.loose_keys();

@@ -207,6 +207,8 @@ pub fn names() -> String {
     let list = reckon_synth::name_list();
     let mut pairs = 0usize;
     let mut shared = 0usize;
+    let mut blocked = 0usize;
+    let mut skeleton_to_names: HashMap<String, HashSet<&str>> = HashMap::new();
     let mut misses: Vec<String> = Vec::new();
     let mut all_renderings: Vec<String> = Vec::new();
     let mut key_to_names: HashMap<String, HashSet<&str>> = HashMap::new();
@@ -232,11 +234,30 @@ pub fn names() -> String {
         for key in &keys[0] {
             key_to_names.entry(key.clone()).or_default().insert(own);
         }
+        let skeletons: Vec<Vec<String>> = keys
+            .iter()
+            .map(|k| {
+                k.iter()
+                    .filter_map(|key| reckon_names::skeleton_key(key))
+                    .collect()
+            })
+            .collect();
+        for key in &skeletons[0] {
+            skeleton_to_names
+                .entry(key.clone())
+                .or_default()
+                .insert(own);
+        }
         for i in 0..renderings.len() {
             for j in i + 1..renderings.len() {
                 pairs += 1;
-                if keys[i].iter().any(|k| keys[j].contains(k)) {
+                let loose = keys[i].iter().any(|k| keys[j].contains(k));
+                let skeleton = skeletons[i].iter().any(|k| skeletons[j].contains(k));
+                if loose {
                     shared += 1;
+                }
+                if loose || skeleton {
+                    blocked += 1;
                 } else if misses.len() < 25 {
                     misses.push(format!("{} / {}", renderings[i], renderings[j]));
                 }
@@ -277,7 +298,22 @@ pub fn names() -> String {
     );
     let _ = writeln!(
         out,
+        "| ... sharing a loose key or a skeleton key (the blocking keys) | {blocked} of {pairs} ({:.2}%) |",
+        100.0 * blocked as f64 / pairs as f64
+    );
+    let _ = writeln!(
+        out,
         "| distinct names per loose key (over-merging) | {names_per_key:.3} (largest key: {largest} names) |"
+    );
+    let skeleton_largest = skeleton_to_names
+        .values()
+        .map(HashSet::len)
+        .max()
+        .unwrap_or(0);
+    let _ = writeln!(
+        out,
+        "| distinct names per skeleton key | {:.3} (largest key: {skeleton_largest} names) |",
+        distinct_names.len() as f64 / skeleton_to_names.len().max(1) as f64
     );
     let _ = writeln!(
         out,
@@ -286,7 +322,7 @@ pub fn names() -> String {
     if !misses.is_empty() {
         let _ = writeln!(
             out,
-            "\nPairs without a shared loose key (first {}):\n",
+            "\nPairs sharing no blocking key (first {}):\n",
             misses.len()
         );
         for miss in misses {
