@@ -96,7 +96,7 @@ mod tests {
 
     #[test]
     fn recognises_each_encoding() {
-        let text = "ФИО,Возраст\nЖубаназаров Русланбек,34\n";
+        let text = "ФИО,Возраст\nЖубаназаров Нурсултан,34\n";
         assert_eq!(decode(text.as_bytes()), (text.to_string(), Encoding::Utf8));
         let mut bom = vec![0xEF, 0xBB, 0xBF];
         bom.extend_from_slice(text.as_bytes());

@@ -8,9 +8,9 @@
 //!
 //! ```
 //! use reckon_import::{parse_list, FileFormat, ImportConfig};
-//! let bytes = "№;ФИО;Дата смерти\n1;Жубаназаров Русланбек;6 января 2022\n".as_bytes();
+//! let bytes = "№;ФИО;Дата смерти\n1;Жубаназаров Нурсултан;6 января 2022\n".as_bytes();
 //! let list = parse_list(bytes, &ImportConfig::new(FileFormat::Delimited))?;
-//! assert_eq!(list.records[0].name.as_deref(), Some("Жубаназаров Русланбек"));
+//! assert_eq!(list.records[0].name.as_deref(), Some("Жубаназаров Нурсултан"));
 //! assert_eq!(list.records[0].event_date.unwrap().to_string(), "2022-01-06");
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```

@@ -19,8 +19,8 @@
 //! use reckon_linkage::{link, InputRecord, LinkConfig};
 //! use reckon_model::ListRecord;
 //! let records = [
-//!     ("Official", "Жубаназаров Русланбек Асетович"),
-//!     ("Media", "Ruslanbek Zhubanazarov"),
+//!     ("Official", "Жубаназаров Нурсултан Асетович"),
+//!     ("Media", "Nursultan Zhubanazarov"),
 //!     ("Media", "Айгерим Сейткали"),
 //! ]
 //! .map(|(list, name)| (list, ListRecord { name: Some(name.to_string()), ..ListRecord::default() }));

@@ -13,9 +13,9 @@
 //! # Example
 //!
 //! ```
-//! let (name, warnings) = reckon_names::normalize("ЖУБАНАЗАРОВ Русланбек Асетович");
+//! let (name, warnings) = reckon_names::normalize("ЖУБАНАЗАРОВ Нурсултан Асетович");
 //! assert!(warnings.is_empty());
-//! let (latin, _) = reckon_names::normalize("Ruslanbek Jubanazarov");
+//! let (latin, _) = reckon_names::normalize("Nursultan Jubanazarov");
 //! assert!(name.shares_loose_key(&latin));
 //! assert_eq!(name.father_key(), Some("aset"));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
