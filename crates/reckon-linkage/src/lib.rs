@@ -155,6 +155,11 @@ pub fn link(records: &[InputRecord<'_>], config: &LinkConfig) -> LinkResult {
             person_of[member] = person;
         }
     }
+    let decided_pairs: std::collections::HashSet<(i64, i64)> = config
+        .decisions
+        .iter()
+        .map(|&(x, y, _)| (x.min(y), x.max(y)))
+        .collect();
     let mut pairs: Vec<PairOutcome> = blocked
         .pairs
         .iter()
@@ -167,10 +172,7 @@ pub fn link(records: &[InputRecord<'_>], config: &LinkConfig) -> LinkResult {
                 prepared[a].id.min(prepared[b].id),
                 prepared[a].id.max(prepared[b].id),
             );
-            let decided = config
-                .decisions
-                .iter()
-                .any(|&(x, y, _)| (x.min(y), x.max(y)) == (id_a, id_b));
+            let decided = decided_pairs.contains(&(id_a, id_b));
             PairOutcome {
                 record_a: id_a,
                 record_b: id_b,

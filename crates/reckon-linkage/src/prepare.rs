@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use reckon_model::{ListRecord, Sex};
-use reckon_names::{NormalizedName, SexEvidence, loose_keys, normalize};
+use reckon_names::{NormalizedName, SexEvidence, normalize};
 
 /// A record to link, borrowed from the caller.
 #[derive(Debug, Clone, Copy)]
@@ -35,22 +35,6 @@ pub struct LinkRecord {
     pub place: Option<String>,
 }
 
-/// Words that surround a place name without being it.
-const PLACE_NOISE: &[&str] = &[
-    "г",
-    "город",
-    "қаласы",
-    "қ",
-    "city",
-    "of",
-    "обл",
-    "область",
-    "облысы",
-    "пос",
-    "с",
-    "ауылы",
-];
-
 /// Parses and derives everything comparisons need, once per record.
 pub fn prepare(records: &[InputRecord<'_>]) -> Vec<LinkRecord> {
     let mut lists: HashMap<&str, u32> = HashMap::new();
@@ -74,14 +58,7 @@ pub fn prepare(records: &[InputRecord<'_>]) -> Vec<LinkRecord> {
             let event_days = record
                 .event_date
                 .map(|d| (d.first_day_number(), d.last_day_number()));
-            let place = record.place.as_deref().and_then(|place| {
-                let cleaned = reckon_names::clean(place);
-                let words: Vec<&str> = cleaned
-                    .split(|c: char| c.is_whitespace() || c == '.' || c == ',')
-                    .filter(|w| !w.is_empty() && !PLACE_NOISE.contains(w))
-                    .collect();
-                loose_keys(&words.join("")).into_iter().next()
-            });
+            let place = record.place.as_deref().and_then(reckon_names::place_key);
             LinkRecord {
                 id: input.id,
                 list,

@@ -29,5 +29,5 @@ mod parse;
 
 pub use display::{to_cyrillic_display, to_latin_display};
 pub use hygiene::clean;
-pub use keys::{loose_keys, skeleton_key, strict_key};
+pub use keys::{loose_keys, place_key, skeleton_key, strict_key};
 pub use parse::{NameToken, NormalizedName, Role, SexEvidence, Warning, normalize};

@@ -393,13 +393,11 @@ pub fn project_table(store: &Store, by: Option<&str>) -> Result<(i64, CaptureFil
                 mask |= 1 << j;
             }
             let value = match by {
-                Some("place") => record.record.place.as_ref().map(|p| {
-                    let key = reckon_names::loose_keys(&reckon_names::clean(p))
-                        .into_iter()
-                        .next()
-                        .unwrap_or_default();
-                    (key, p.clone())
-                }),
+                Some("place") => record
+                    .record
+                    .place
+                    .as_ref()
+                    .and_then(|p| Some((reckon_names::place_key(p)?, p.clone()))),
                 Some("sex") => record
                     .record
                     .sex

@@ -124,10 +124,7 @@ pub fn gather(store: &Store) -> Result<ReportData, Error> {
             .unwrap_or_else(|| "unknown".to_string());
         *by_day.entry(day).or_default() += 1;
         if let Some(first) = places.first() {
-            let key = reckon_names::loose_keys(&reckon_names::clean(first))
-                .into_iter()
-                .next()
-                .unwrap_or_default();
+            let key = reckon_names::place_key(first).unwrap_or_default();
             let entry = place_counts.entry(key).or_default();
             entry.1 += 1;
             for place in &places {
