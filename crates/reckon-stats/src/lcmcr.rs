@@ -7,7 +7,9 @@ use std::convert::Infallible;
 
 use rand::RngExt;
 use rand::rand_core::TryRng;
-use rand_distr::{Binomial, Distribution, Poisson, StandardNormal};
+use rand_distr::{Distribution, Poisson, StandardNormal};
+
+use crate::special::ln_gamma;
 
 /// xoshiro256++ (Blackman and Vigna 2018): a small, fast generator with good statistical
 /// quality for simulation, seeded through SplitMix64 from the seed and the chain number.
@@ -171,6 +173,10 @@ fn gamma(rng: &mut SamplerRng, shape: f64) -> f64 {
 /// A Beta(a, b) draw: by inversion when a or b is 1 (empty classes make these common),
 /// else as a ratio of gammas.
 fn beta(rng: &mut SamplerRng, a: f64, b: f64) -> f64 {
+    if a == 1.0 && b == 1.0 {
+        // An empty class: uniform, without a power.
+        return rng.random();
+    }
     if a == 1.0 {
         let u: f64 = rng.random();
         return 1.0 - u.powf(1.0 / b);
@@ -197,24 +203,121 @@ fn binomial(rng: &mut SamplerRng, n: u64, p: f64) -> u64 {
         return n - binomial(rng, n, 1.0 - p);
     }
     if (n as f64) * p < 3.0 {
+        // No success at all exactly when the first gap reaches n, that is when u ≤ qⁿ; since
+        // qⁿ ≥ 1 − n·p (Bernoulli's inequality), u ≤ 1 − n·p settles it without a logarithm.
+        let mut u: f64 = rng.random::<f64>().max(f64::MIN_POSITIVE);
+        if u <= 1.0 - (n as f64) * p {
+            return 0;
+        }
         let log_q = (-p).ln_1p();
         let mut successes = 0;
         let mut position = 0u64;
         loop {
-            let u: f64 = rng.random::<f64>().max(f64::MIN_POSITIVE);
             // Trials up to and including the next success, geometrically distributed.
-            let gap = (u.ln() / log_q).floor();
+            let gap = u.ln() / log_q;
             if gap >= (n - position) as f64 {
                 return successes;
             }
+            // gap ≥ 0, so truncation is the floor.
             position += gap as u64 + 1;
             successes += 1;
             if position >= n {
                 return successes;
             }
+            u = rng.random::<f64>().max(f64::MIN_POSITIVE);
         }
     }
-    Binomial::new(n, p).map_or(0, |d| d.sample(rng))
+    if (n as f64) * p < 10.0 {
+        binomial_inversion(rng, n, p)
+    } else {
+        binomial_btrs(rng, n, p)
+    }
+}
+
+/// Binomial(n, p) by sequential search from zero (p ≤ 1/2, n·p < 10, so a few steps).
+fn binomial_inversion(rng: &mut SamplerRng, n: u64, p: f64) -> u64 {
+    let odds = p / (1.0 - p);
+    let start = ((n as f64) * (-p).ln_1p()).exp();
+    loop {
+        let mut u: f64 = rng.random();
+        let mut probability = start;
+        let mut x = 0u64;
+        while u > probability {
+            u -= probability;
+            x += 1;
+            // Past n (rounding left u above the total mass), draw again.
+            if x > n {
+                break;
+            }
+            probability *= odds * ((n - x + 1) as f64) / (x as f64);
+        }
+        if x <= n {
+            return x;
+        }
+    }
+}
+
+/// ln k! minus its Stirling approximation (k + ½)·ln(k + 1) − (k + 1) + ½·ln 2π: exact
+/// (through ln Γ) for small k, the asymptotic series beyond.
+fn stirling_tail(k: u64) -> f64 {
+    let k1 = (k + 1) as f64;
+    if k < 16 {
+        return ln_gamma(k1)
+            - ((k as f64 + 0.5) * k1.ln() - k1 + 0.5 * (2.0 * std::f64::consts::PI).ln());
+    }
+    let k1_squared = k1 * k1;
+    (1.0 / 12.0 - (1.0 / 360.0 - 1.0 / (1260.0 * k1_squared)) / k1_squared) / k1
+}
+
+/// Binomial(n, p) for p ≤ 1/2 and n·p ≥ 10 by Hörmann's transformed rejection with squeeze
+/// (BTRS; W. Hörmann, "The generation of binomial random variates", J. Statist. Comput.
+/// Simul. 46, 1993). Most draws are accepted by the squeeze with two uniforms and no
+/// logarithm; the rest are tested exactly against ln f(k)/f(m), written with Stirling's
+/// series so that no factorial is needed.
+fn binomial_btrs(rng: &mut SamplerRng, n: u64, p: f64) -> u64 {
+    let q = 1.0 - p;
+    let nf = n as f64;
+    let spread = (nf * p * q).sqrt();
+    let b = 1.15 + 2.53 * spread;
+    let a = -0.0873 + 0.0248 * b + 0.01 * p;
+    let c = nf * p + 0.5;
+    let v_r = 0.92 - 4.2 / b;
+    // The ln f(k)/f(m) of the exact test, set up only when a draw reaches it.
+    let mut exact: Option<(f64, f64, u64, f64)> = None;
+    loop {
+        let u = rng.random::<f64>() - 0.5;
+        let v: f64 = rng.random();
+        let us = 0.5 - u.abs();
+        let k = ((2.0 * a / us + b) * u + c).floor();
+        if us >= 0.07 && v <= v_r {
+            return k as u64;
+        }
+        if k < 0.0 || k > nf {
+            continue;
+        }
+        let k = k as u64;
+        let (alpha, log_odds, m, at_mode) = *exact.get_or_insert_with(|| {
+            let alpha = (2.83 + 5.1 / b) * spread;
+            let m = ((nf + 1.0) * p).floor() as u64;
+            let mf = m as f64;
+            // (m + ½) ln(m + 1) + (n − m + ½) ln(n − m + 1) + tails of m and n − m.
+            let at_mode = (mf + 0.5) * (mf + 1.0).ln()
+                + (nf - mf + 0.5) * (nf - mf + 1.0).ln()
+                + stirling_tail(m)
+                + stirling_tail(n - m);
+            (alpha, (p / q).ln(), m, at_mode)
+        });
+        let kf = k as f64;
+        let log_ratio = at_mode
+            - (kf + 0.5) * (kf + 1.0).ln()
+            - (nf - kf + 0.5) * (nf - kf + 1.0).ln()
+            - stirling_tail(k)
+            - stirling_tail(n - k)
+            + (kf - m as f64) * log_odds;
+        if (v * alpha / (a / (us * us) + b)).ln() <= log_ratio {
+            return k;
+        }
+    }
 }
 
 /// A multinomial draw of `n` into `out` with probabilities `p` (summing to one), by
@@ -761,6 +864,68 @@ mod tests {
             assert!(
                 (v - ev).abs() < 0.06 * ev.max(1.0),
                 "n {n} p {p}: variance {v}"
+            );
+        }
+    }
+
+    #[test]
+    fn binomial_matches_its_probabilities() {
+        // Every regime of `binomial` (waiting times, inversion, BTRS, the flip past ½)
+        // against the exact probabilities by a chi-square test on pooled cells.
+        let mut rng = SamplerRng::new(11, 3);
+        let draws = 1_000_000;
+        for (n, p) in [
+            (40u64, 0.05),
+            (60, 0.1),
+            (25, 0.3),
+            (200, 0.06),
+            (1131, 0.4),
+            (5000, 0.02),
+            (300, 0.8),
+            (31, 0.5),
+        ] {
+            let mut observed = vec![0u64; n as usize + 1];
+            for _ in 0..draws {
+                observed[binomial(&mut rng, n, p) as usize] += 1;
+            }
+            let log_pmf = |k: u64| {
+                ln_gamma(n as f64 + 1.0) - ln_gamma(k as f64 + 1.0) - ln_gamma((n - k) as f64 + 1.0)
+                    + k as f64 * p.ln()
+                    + (n - k) as f64 * (1.0 - p).ln()
+            };
+            // Pool neighbouring values until each pooled cell expects at least 20.
+            // The upper remainder joins the last pooled cell.
+            let mut pooled: Vec<(f64, f64)> = Vec::new();
+            let mut open = (0.0, 0.0);
+            for k in 0..=n {
+                open.0 += log_pmf(k).exp() * draws as f64;
+                open.1 += observed[k as usize] as f64;
+                if open.0 >= 20.0 {
+                    pooled.push(std::mem::take(&mut open));
+                }
+            }
+            let last = pooled.last_mut().expect("cells");
+            last.0 += open.0;
+            last.1 += open.1;
+            let statistic: f64 = pooled.iter().map(|(e, o)| (o - e).powi(2) / e).sum();
+            // And the mean, to within five standard errors (a shift of a fraction of a unit
+            // in the transformation shows here before it shows in the cells).
+            let mean = observed
+                .iter()
+                .enumerate()
+                .map(|(k, &c)| k as f64 * c as f64)
+                .sum::<f64>()
+                / draws as f64;
+            let standard_error = (n as f64 * p * (1.0 - p) / draws as f64).sqrt();
+            assert!(
+                (mean - n as f64 * p).abs() < 5.0 * standard_error,
+                "n {n} p {p}: mean {mean}"
+            );
+            // Mean cells − 1, sd √(2(cells − 1)): six sd is far beyond chance.
+            let df = (pooled.len() - 1) as f64;
+            assert!(
+                statistic < df + 6.0 * (2.0 * df).sqrt(),
+                "n {n} p {p}: chi-square {statistic:.1} on {df} degrees of freedom"
             );
         }
     }

@@ -29,6 +29,7 @@ mod histories;
 pub mod lcmcr;
 mod linalg;
 pub mod loglinear;
+mod lp;
 mod simple;
 pub mod simulate;
 mod special;

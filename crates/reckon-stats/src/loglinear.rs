@@ -7,7 +7,7 @@
 //! The unobserved cell's expected count is `exp(β₀)`, so N̂ = n + exp(β₀).
 
 use crate::linalg::Cholesky;
-use crate::special::{chi_square_1_quantile, ln_gamma};
+use crate::special::{chi_square_1_quantile, ln_gamma, normal_quantile};
 use crate::{CaptureHistories, Error, Estimate};
 
 /// A hierarchical log-linear model: its interaction terms of order two and more, as list
@@ -143,6 +143,8 @@ pub struct Fit {
     pub estimate: f64,
     /// Its standard error (Rcapture's delta-method formula).
     pub standard_error: f64,
+    /// The variance of the intercept β₀ = ln n̂₀, (XᵀWX)⁻¹₀₀.
+    pub intercept_variance: f64,
     /// −2 log L of the Poisson likelihood (with the log y! terms, as R's `dpois`).
     pub minus_two_log_likelihood: f64,
     /// Poisson deviance.
@@ -275,6 +277,7 @@ pub fn fit(table: &CaptureHistories, model: &Model) -> Option<Fit> {
             coefficients: Vec::new(),
             estimate: f64::INFINITY,
             standard_error: f64::NAN,
+            intercept_variance: f64::NAN,
             minus_two_log_likelihood: f64::NAN,
             deviance: f64::NAN,
             aic: f64::NAN,
@@ -321,6 +324,7 @@ pub fn fit(table: &CaptureHistories, model: &Model) -> Option<Fit> {
     Some(Fit {
         model: model.clone(),
         standard_error: (unobserved + unobserved * unobserved * result.var_intercept).sqrt(),
+        intercept_variance: result.var_intercept,
         coefficients: result.beta,
         estimate: observed + unobserved,
         deviance: poisson_deviance(&y, &result.mu),
@@ -571,37 +575,184 @@ fn poisson_log_cdf(n: u64, lambda: f64) -> f64 {
     top + terms.iter().map(|t| (t - top).exp()).sum::<f64>().ln()
 }
 
+/// ln P(X ≥ n) for X ~ Poisson(λ), summed upward in log space so that tiny upper tails
+/// keep their precision (1 − P(X < n) would stop near 1e-16, and stepwise selection
+/// compares such p-values with each other).
+fn poisson_log_upper_tail(n: u64, lambda: f64) -> f64 {
+    if n == 0 {
+        return 0.0;
+    }
+    if lambda <= 0.0 {
+        return f64::NEG_INFINITY;
+    }
+    let log_lambda = lambda.ln();
+    let term = |i: u64| i as f64 * log_lambda - lambda - ln_gamma(i as f64 + 1.0);
+    if (n as f64) < lambda {
+        // The upper tail holds most of the mass here: the complement is accurate.
+        return (-poisson_log_cdf(n - 1, lambda).exp()).ln_1p();
+    }
+    // Terms decrease from i = n on; stop when they no longer change the sum.
+    let first = term(n);
+    let mut total = 1.0;
+    let mut i = n + 1;
+    loop {
+        let ratio = (term(i) - first).exp();
+        total += ratio;
+        if ratio < 1e-17 * total {
+            return first + total.ln();
+        }
+        i += 1;
+    }
+}
+
 /// SparseMSE's p-value for a pair's overlap: min(P(X ≤ n*), P(X ≥ n*)), X ~ Poisson(p*).
 fn overlap_p_value(observed: u64, fitted: f64) -> f64 {
     let below = poisson_log_cdf(observed, fitted).exp();
-    let above = if observed == 0 {
-        1.0
-    } else {
-        1.0 - poisson_log_cdf(observed - 1, fitted).exp()
-    };
+    let above = poisson_log_upper_tail(observed, fitted).exp();
     below.min(above).clamp(0.0, 1.0)
 }
 
-/// Stepwise selection of pairwise interactions (Chan, Silverman and Vincent 2021, as
-/// SparseMSE and MultipleSystemsEstimation do beyond five lists): from main effects, add the
-/// pair whose observed overlap is least compatible with the fitted one, while its p-value is
-/// below `threshold` (0.02 in SparseMSE); a pair that would leave no estimate gets p = 1.
+/// The cells a pairwise model is fitted to, as SparseMSE builds them (Chan, Silverman and
+/// Vincent 2021): a pair of lists in the model that no one is on together has β = −∞, which
+/// is represented by deleting every cell on both lists and giving the pair no column.
+struct SparseDesign {
+    /// Kept cells and their counts.
+    cells: Vec<(u64, u64)>,
+    /// Design rows of the kept cells: intercept, main effects, then `fitted_terms`.
+    rows: Vec<Vec<usize>>,
+    /// The model's pairs with a non-empty overlap, in model order.
+    fitted_terms: Vec<u64>,
+}
+
+fn sparse_design(table: &CaptureHistories, model: &Model) -> SparseDesign {
+    let n_lists = model.n_lists;
+    let overlap = |pair: u64| -> u64 {
+        table
+            .cells()
+            .filter(|(c, _)| c & pair == pair)
+            .map(|(_, n)| n)
+            .sum()
+    };
+    let (fitted_terms, empty_terms): (Vec<u64>, Vec<u64>) =
+        model.terms.iter().partition(|&&pair| overlap(pair) > 0);
+    let cells: Vec<(u64, u64)> = table
+        .cells()
+        .filter(|(c, _)| empty_terms.iter().all(|&pair| c & pair != pair))
+        .collect();
+    let rows = cells
+        .iter()
+        .map(|&(cell, _)| {
+            let mut row = vec![0];
+            row.extend(
+                (0..n_lists)
+                    .filter(|&j| cell & (1 << j) != 0)
+                    .map(|j| 1 + j),
+            );
+            row.extend(
+                fitted_terms
+                    .iter()
+                    .enumerate()
+                    .filter(|&(_, &term)| cell & term == term)
+                    .map(|(index, _)| 1 + n_lists + index),
+            );
+            row
+        })
+        .collect();
+    SparseDesign {
+        cells,
+        rows,
+        fitted_terms,
+    }
+}
+
+/// Whether a pairwise model's (extended) maximum-likelihood estimate exists and is
+/// identifiable, as SparseMSE's `checkident` decides it: the linear program of Fienberg and
+/// Rinaldo (2012), maximise s subject to Aᵀx = Aᵀy and x ≥ s·1, x ≥ 0, s ≥ 0, whose
+/// optimum is positive exactly when the sufficient statistics lie in the relative interior
+/// of the marginal cone (the MLE exists); and full column rank of the design.
+pub fn exists_and_identifiable(table: &CaptureHistories, model: &Model) -> (bool, bool) {
+    let design = sparse_design(table, model);
+    let n_params = 1 + model.n_lists + design.fitted_terms.len();
+    let mut dense = vec![vec![0.0; n_params]; design.rows.len()];
+    for (line, row) in dense.iter_mut().zip(&design.rows) {
+        for &c in row {
+            line[c] = 1.0;
+        }
+    }
+    let identifiable = crate::lp::rank(&dense) == n_params;
+    // Variables z = x − s·1 ≥ 0 (one per kept cell) and s ≥ 0; constraint r reads
+    // Σᵢ Aᵢᵣ zᵢ + (Σᵢ Aᵢᵣ) s = Σᵢ Aᵢᵣ yᵢ.
+    let n_cells = design.rows.len();
+    let mut equalities = vec![vec![0.0; n_cells + 1]; n_params];
+    let mut rhs = vec![0.0; n_params];
+    for (i, row) in design.rows.iter().enumerate() {
+        for &c in row {
+            equalities[c][i] = 1.0;
+            equalities[c][n_cells] += 1.0;
+            rhs[c] += design.cells[i].1 as f64;
+        }
+    }
+    let mut objective = vec![0.0; n_cells + 1];
+    objective[n_cells] = 1.0;
+    let exists = crate::lp::maximize(&objective, &equalities, &rhs).is_some_and(|s| s > 1e-9);
+    (exists, identifiable)
+}
+
+/// Fits a pairwise model on SparseMSE's cells (see [`sparse_design`]); pairs without
+/// overlap get the coefficient −∞.
+fn sparse_fit(table: &CaptureHistories, model: &Model) -> Option<(Fit, Vec<(u64, f64)>)> {
+    let design = sparse_design(table, model);
+    let n_params = 1 + model.n_lists + design.fitted_terms.len();
+    let y: Vec<f64> = design.cells.iter().map(|&(_, n)| n as f64).collect();
+    let result = irls(&design.rows, n_params, &y)?;
+    let observed = table.observed() as f64;
+    let unobserved = result.beta[0].exp();
+    let mut coefficients = result.beta[..1 + model.n_lists].to_vec();
+    for term in &model.terms {
+        coefficients.push(match design.fitted_terms.iter().position(|t| t == term) {
+            Some(index) => result.beta[1 + model.n_lists + index],
+            None => f64::NEG_INFINITY,
+        });
+    }
+    let minus_two_log_likelihood = -2.0
+        * y.iter()
+            .zip(&result.mu)
+            .map(|(&y, &m)| y * m.ln() - m - ln_gamma(y + 1.0))
+            .sum::<f64>();
+    let p = model.n_parameters() as f64;
+    let fit = Fit {
+        model: model.clone(),
+        coefficients,
+        estimate: observed + unobserved,
+        standard_error: (unobserved + unobserved * unobserved * result.var_intercept).sqrt(),
+        intercept_variance: result.var_intercept,
+        deviance: poisson_deviance(&y, &result.mu),
+        aic: minus_two_log_likelihood + 2.0 * p,
+        bic: minus_two_log_likelihood + p * observed.ln(),
+        minus_two_log_likelihood,
+        exists: result.converged && unobserved.is_finite(),
+    };
+    let fitted = design
+        .cells
+        .iter()
+        .map(|&(c, _)| c)
+        .zip(result.mu)
+        .collect();
+    Some((fit, fitted))
+}
+
+/// Stepwise selection of pairwise interactions (Chan, Silverman and Vincent 2021), as
+/// SparseMSE's `stepwisefit` and MultipleSystemsEstimation do beyond five lists: from main
+/// effects, add the pair whose observed overlap n* is least compatible with its fitted mean
+/// p* (p-value min(P(X ≤ n*), P(X ≥ n*)), X ~ Poisson(p*)), while that p-value is below
+/// `threshold` (0.02 in SparseMSE). A pair whose addition makes the estimate fail to exist
+/// or to be identifiable ([`exists_and_identifiable`]) gets p = 1; a pair no one is on
+/// together enters with β = −∞ (its cells deleted).
 pub fn stepwise(table: &CaptureHistories, threshold: f64) -> Option<Fit> {
     let n_lists = table.lists().len();
-    let cells: Vec<(u64, u64)> = table.cells().collect();
     let mut model = Model::independence(n_lists);
-    let mut current = fit(table, &model)?;
+    let (mut current, mut fitted) = sparse_fit(table, &model)?;
     loop {
-        if current.coefficients.is_empty() {
-            return Some(current);
-        }
-        let mut mu = Vec::with_capacity(cells.len());
-        let mut row = Vec::new();
-        for &(cell, _) in &cells {
-            design_row(&model, cell, &mut row);
-            let eta: f64 = row.iter().map(|&c| current.coefficients[c]).sum();
-            mu.push(eta.exp());
-        }
         let mut best: Option<(f64, u64)> = None;
         for a in 0..n_lists {
             for b in a + 1..n_lists {
@@ -609,25 +760,22 @@ pub fn stepwise(table: &CaptureHistories, threshold: f64) -> Option<Fit> {
                 if model.terms.contains(&pair) {
                     continue;
                 }
-                let observed: u64 = cells
-                    .iter()
+                let observed: u64 = table
+                    .cells()
                     .filter(|(c, _)| c & pair == pair)
                     .map(|(_, n)| n)
                     .sum();
-                let fitted: f64 = cells
+                let expected: f64 = fitted
                     .iter()
-                    .zip(&mu)
-                    .filter(|((c, _), _)| c & pair == pair)
+                    .filter(|(c, _)| c & pair == pair)
                     .map(|(_, m)| m)
                     .sum();
-                let mut p = overlap_p_value(observed, fitted);
-                if p < threshold {
-                    let mut candidate = model.clone();
-                    candidate.terms.push(pair);
-                    candidate.terms.sort_by_key(|t| (t.count_ones(), *t));
-                    if !fit(table, &candidate).is_some_and(|f| f.exists) {
-                        p = 1.0;
-                    }
+                let mut p = overlap_p_value(observed, expected);
+                let mut candidate = model.clone();
+                candidate.terms.push(pair);
+                candidate.terms.sort_by_key(|t| (t.count_ones(), *t));
+                if exists_and_identifiable(table, &candidate) != (true, true) {
+                    p = 1.0;
                 }
                 if best.is_none_or(|(q, _)| p < q) {
                     best = Some((p, pair));
@@ -638,7 +786,7 @@ pub fn stepwise(table: &CaptureHistories, threshold: f64) -> Option<Fit> {
             Some((p, pair)) if p < threshold => {
                 model.terms.push(pair);
                 model.terms.sort_by_key(|t| (t.count_ones(), *t));
-                current = fit(table, &model)?;
+                (current, fitted) = sparse_fit(table, &model)?;
             }
             _ => return Some(current),
         }
@@ -667,12 +815,32 @@ pub fn loglinear(
                 "the stepwise log-linear model has no estimate for these data".to_string(),
             )
         })?;
-        let warnings = vec![format!(
-            "log-linear model {} chosen stepwise over pairwise interactions (p < 0.02, Chan, Silverman and Vincent 2021): {} lists are too many to fit every model; the interval does not include the uncertainty of choosing the model",
+        let mut warnings = vec![format!(
+            "log-linear model {} chosen stepwise over pairwise interactions (p < 0.02, Chan, Silverman and Vincent 2021): {} lists are too many to fit every model; the interval, n + exp(β₀ ± z·se) as SparseMSE gives it, does not include the uncertainty of choosing the model",
             best.model.name(),
             n_lists
         )];
-        return Ok(estimate_from_fit(table, &best, level, warnings));
+        let empty: Vec<String> = best
+            .model
+            .terms
+            .iter()
+            .zip(&best.coefficients[1 + n_lists..])
+            .filter(|(_, c)| c.is_infinite())
+            .map(|(&t, _)| {
+                let lists: Vec<&str> = (0..n_lists)
+                    .filter(|j| t & (1 << j) != 0)
+                    .map(|j| table.lists()[j].as_str())
+                    .collect();
+                lists.join(":")
+            })
+            .collect();
+        if !empty.is_empty() {
+            warnings.push(format!(
+                "no one is on both lists of {}: those pairs enter the model as structural zeros",
+                empty.join(", ")
+            ));
+        }
+        return Ok(stepwise_estimate(table, &best, level, warnings));
     }
     let selection = select(table, n_lists - 1, criterion);
     let best = selection.ranked.first().ok_or_else(|| {
@@ -709,6 +877,41 @@ pub fn loglinear(
         }
     }
     Ok(estimate_from_fit(table, best, level, warnings))
+}
+
+/// A stepwise model's estimate with SparseMSE's model-conditional interval
+/// n + exp(β̂₀ ± z·se(β̂₀)), the interval that package reports beside its point estimate.
+fn stepwise_estimate(
+    table: &CaptureHistories,
+    best: &Fit,
+    level: f64,
+    warnings: Vec<String>,
+) -> Estimate {
+    let observed = table.observed() as f64;
+    let z = normal_quantile(0.5 + level / 2.0);
+    let spread = z * best.intercept_variance.sqrt();
+    let beta0 = best.coefficients[0];
+    Estimate {
+        method: "loglinear",
+        lists: table.lists().to_vec(),
+        observed: table.observed(),
+        estimate: best.estimate,
+        interval: (
+            observed + (beta0 - spread).exp(),
+            observed + (beta0 + spread).exp(),
+        ),
+        level,
+        warnings,
+        diagnostics: vec![
+            ("standard_error".to_string(), best.standard_error),
+            ("bic".to_string(), best.bic),
+            ("aic".to_string(), best.aic),
+            ("deviance".to_string(), best.deviance),
+            ("parameters".to_string(), best.model.n_parameters() as f64),
+        ],
+        model: Some(best.model.name()),
+        posterior: Vec::new(),
+    }
 }
 
 /// The estimate of a chosen model with Rcapture's profile-likelihood interval.
