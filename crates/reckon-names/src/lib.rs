@@ -26,8 +26,10 @@ mod display;
 mod hygiene;
 mod keys;
 mod parse;
+mod phonetic;
 
 pub use display::{to_cyrillic_display, to_latin_display};
 pub use hygiene::clean;
 pub use keys::{loose_keys, place_key, skeleton_key, strict_key};
 pub use parse::{NameToken, NormalizedName, Role, SexEvidence, Warning, normalize};
+pub use phonetic::phonetic_codes;

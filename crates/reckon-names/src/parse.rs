@@ -1,8 +1,13 @@
 //! Name parsing: strip non-name material, tokenize, classify roles by endings, reduce
 //! patronymics to the father's name, stem surnames, gather sex evidence.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::sync::Arc;
+
 use crate::hygiene::clean;
 use crate::keys::{loose_keys, loose_keys_of_strict, strict_key};
+use crate::phonetic::phonetic_codes;
 
 /// What a token is, judged from its ending and form rather than its position.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -37,15 +42,26 @@ pub enum Warning {
     ConflictingSex,
 }
 
+/// What a token's text alone determines: its keys, role, stem and sex evidence. Computed
+/// once per distinct token and shared (see [`analyse`]).
+#[derive(Debug, PartialEq, Eq)]
+struct TokenKeys {
+    strict: String,
+    loose: Vec<String>,
+    phonetic: Vec<String>,
+    role: Role,
+    kazakh_patronymic: bool,
+    stem: Option<String>,
+    sex: Option<SexEvidence>,
+}
+
 /// One token of a name, as written and as keys.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NameToken {
     original: String,
-    role: Role,
-    kazakh_patronymic: bool,
-    strict: String,
-    loose: Vec<String>,
-    stem: Option<String>,
+    keys: Arc<TokenKeys>,
+    /// Set when a separate ұлы/қызы after the token made it a patronymic: its father key.
+    patronymic_by_next: Option<Option<String>>,
 }
 
 impl NameToken {
@@ -56,29 +72,41 @@ impl NameToken {
 
     /// Its role.
     pub fn role(&self) -> Role {
-        self.role
+        if self.patronymic_by_next.is_some() {
+            Role::Patronymic
+        } else {
+            self.keys.role
+        }
     }
 
     /// Whether it is a Kazakh patronymic form (-ұлы, -қызы, -uly, -kyzy), which is often
     /// the person's legal surname and so also names the person.
     pub fn is_kazakh_patronymic(&self) -> bool {
-        self.kazakh_patronymic
+        self.patronymic_by_next.is_none() && self.keys.kazakh_patronymic
     }
 
     /// Its strict key.
     pub fn strict(&self) -> &str {
-        &self.strict
+        &self.keys.strict
     }
 
     /// Its loose keys (one, or two for an initial J).
     pub fn loose(&self) -> &[String] {
-        &self.loose
+        &self.keys.loose
+    }
+
+    /// Its Daitch–Mokotoff codes (see [`crate::phonetic_codes`]); none for initials.
+    pub fn phonetic(&self) -> &[String] {
+        &self.keys.phonetic
     }
 
     /// For surnames and patronymics, the loose key of the stem: the surname without its
     /// gender suffix, or the father's name.
     pub fn stem(&self) -> Option<&str> {
-        self.stem.as_deref()
+        match &self.patronymic_by_next {
+            Some(father) => father.as_deref(),
+            None => self.keys.stem.as_deref(),
+        }
     }
 }
 
@@ -107,7 +135,7 @@ impl NormalizedName {
     pub fn own_tokens(&self) -> impl Iterator<Item = &NameToken> {
         self.tokens
             .iter()
-            .filter(|t| t.role != Role::Patronymic || t.kazakh_patronymic)
+            .filter(|t| t.role() != Role::Patronymic || t.is_kazakh_patronymic())
     }
 
     /// The loose key of the father's name, from a patronymic or a -ұлы/-қызы surname.
@@ -124,8 +152,20 @@ impl NormalizedName {
     pub fn loose_keys(&self) -> Vec<&str> {
         let mut keys: Vec<&str> = self
             .own_tokens()
-            .filter(|t| t.role != Role::Initial)
-            .flat_map(|t| t.loose.iter().map(String::as_str))
+            .filter(|t| t.role() != Role::Initial)
+            .flat_map(|t| t.loose().iter().map(String::as_str))
+            .collect();
+        keys.sort_unstable();
+        keys.dedup();
+        keys
+    }
+
+    /// Daitch–Mokotoff codes of the person's own tokens, sorted, without repeats: the
+    /// phonetic net for blocking beside the loose and skeleton keys.
+    pub fn phonetic_keys(&self) -> Vec<&str> {
+        let mut keys: Vec<&str> = self
+            .own_tokens()
+            .flat_map(|t| t.phonetic().iter().map(String::as_str))
             .collect();
         keys.sort_unstable();
         keys.dedup();
@@ -303,6 +343,67 @@ fn first_loose(text: &str) -> Option<String> {
     loose_keys(text).into_iter().next()
 }
 
+/// How many distinct tokens a thread remembers before it starts afresh: enough for every
+/// name in a national list, small enough (a few tens of MB) to stay out of the way.
+const CACHE_LIMIT: usize = 200_000;
+
+thread_local! {
+    static TOKEN_CACHE: RefCell<HashMap<String, Arc<TokenKeys>>> = RefCell::new(HashMap::new());
+}
+
+/// The keys, role and stem of one cleaned token without hyphens. Names repeat (a list of a
+/// million victims has a few tens of thousands of distinct tokens), so each thread keeps
+/// what it has computed; the result depends on the text alone, so the cache cannot change
+/// an answer.
+fn analyse(compact: &str) -> Arc<TokenKeys> {
+    if let Some(hit) = TOKEN_CACHE.with_borrow(|cache| cache.get(compact).cloned()) {
+        return hit;
+    }
+    let keys = Arc::new(analyse_uncached(compact));
+    TOKEN_CACHE.with_borrow_mut(|cache| {
+        if cache.len() >= CACHE_LIMIT {
+            cache.clear();
+        }
+        cache.insert(compact.to_string(), Arc::clone(&keys));
+    });
+    keys
+}
+
+fn analyse_uncached(compact: &str) -> TokenKeys {
+    let strict = strict_key(compact);
+    let mut kazakh_patronymic = false;
+    let mut sex = None;
+    // Tokens hold only letters and apostrophes by now.
+    let (role, stem) = if compact.chars().filter(|c| *c != '\'').count() == 1 {
+        (Role::Initial, None)
+    } else if let Some((father_name, evidence)) = patronymic(compact) {
+        kazakh_patronymic = KAZAKH_PATRONYMIC_ENDINGS
+            .iter()
+            .any(|e| compact.ends_with(e));
+        sex = Some(evidence);
+        (Role::Patronymic, first_loose(&father_name))
+    } else if let Some((stem, evidence)) = surname(compact) {
+        sex = evidence;
+        (Role::Surname, first_loose(&stem))
+    } else {
+        (Role::Unknown, None)
+    };
+    let phonetic = if role == Role::Initial {
+        Vec::new()
+    } else {
+        phonetic_codes(&strict)
+    };
+    TokenKeys {
+        loose: loose_keys_of_strict(&strict),
+        strict,
+        phonetic,
+        role,
+        kazakh_patronymic,
+        stem,
+        sex,
+    }
+}
+
 /// Parses a name as written, in any script and order; never fails.
 pub fn normalize(name: &str) -> (NormalizedName, Vec<Warning>) {
     let mut warnings = Vec::new();
@@ -346,47 +447,27 @@ pub fn normalize(name: &str) -> (NormalizedName, Vec<Warning>) {
             .iter()
             .find(|(ending, _)| *ending == text && ending.chars().count() >= 3)
             && let Some(previous) = tokens.last_mut()
-            && previous.role != Role::Patronymic
+            && previous.role() != Role::Patronymic
         {
-            previous.role = Role::Patronymic;
-            previous.kazakh_patronymic = false;
-            previous.stem = first_loose(&previous.original);
-            father = previous.stem.clone();
+            let key = first_loose(&previous.original);
+            father = key.clone();
+            previous.patronymic_by_next = Some(key);
             sexes.push(*sex);
             continue;
         }
         let compact: String = text.chars().filter(|c| *c != '-').collect();
-        let strict = strict_key(&compact);
-        if strict.is_empty() {
+        let keys = analyse(&compact);
+        if keys.strict.is_empty() {
             continue;
         }
-        let mut kazakh_patronymic = false;
-        // Tokens hold only letters, apostrophes and hyphens by now.
-        let (role, stem) = if text.chars().filter(|c| !matches!(c, '-' | '\'')).count() == 1 {
-            (Role::Initial, None)
-        } else if let Some((father_name, sex)) = patronymic(&compact) {
-            kazakh_patronymic = KAZAKH_PATRONYMIC_ENDINGS
-                .iter()
-                .any(|e| compact.ends_with(e));
-            sexes.push(sex);
-            let key = first_loose(&father_name);
-            if father.is_none() {
-                father = key.clone();
-            }
-            (Role::Patronymic, key)
-        } else if let Some((stem, sex)) = surname(&compact) {
-            sexes.extend(sex);
-            (Role::Surname, first_loose(&stem))
-        } else {
-            (Role::Unknown, None)
-        };
+        sexes.extend(keys.sex);
+        if keys.role == Role::Patronymic && father.is_none() {
+            father = keys.stem.clone();
+        }
         tokens.push(NameToken {
-            loose: loose_keys_of_strict(&strict),
             original: text,
-            role,
-            kazakh_patronymic,
-            strict,
-            stem,
+            keys,
+            patronymic_by_next: None,
         });
     }
     // A lone -ұлы/-қызы token with no other patronymic is the legal surname made of the

@@ -208,6 +208,8 @@ pub fn names() -> String {
     let mut pairs = 0usize;
     let mut shared = 0usize;
     let mut blocked = 0usize;
+    let mut blocked_by_own_keys = 0usize;
+    let mut code_to_names: HashMap<String, HashSet<&str>> = HashMap::new();
     let mut skeleton_to_names: HashMap<String, HashSet<&str>> = HashMap::new();
     let mut misses: Vec<String> = Vec::new();
     let mut all_renderings: Vec<String> = Vec::new();
@@ -234,6 +236,16 @@ pub fn names() -> String {
         for key in &keys[0] {
             key_to_names.entry(key.clone()).or_default().insert(own);
         }
+        let phonetic: Vec<Vec<String>> = renderings
+            .iter()
+            .map(|r| {
+                let cleaned = reckon_names::clean(r);
+                reckon_names::phonetic_codes(&reckon_names::strict_key(&cleaned))
+            })
+            .collect();
+        for code in &phonetic[0] {
+            code_to_names.entry(code.clone()).or_default().insert(own);
+        }
         let skeletons: Vec<Vec<String>> = keys
             .iter()
             .map(|k| {
@@ -253,10 +265,14 @@ pub fn names() -> String {
                 pairs += 1;
                 let loose = keys[i].iter().any(|k| keys[j].contains(k));
                 let skeleton = skeletons[i].iter().any(|k| skeletons[j].contains(k));
+                let sound = phonetic[i].iter().any(|k| phonetic[j].contains(k));
                 if loose {
                     shared += 1;
                 }
                 if loose || skeleton {
+                    blocked_by_own_keys += 1;
+                }
+                if loose || skeleton || sound {
                     blocked += 1;
                 } else if misses.len() < 25 {
                     misses.push(format!("{} / {}", renderings[i], renderings[j]));
@@ -268,21 +284,44 @@ pub fn names() -> String {
     let distinct_names: HashSet<&str> = list.iter().map(|r| r.1).collect();
     let names_per_key = distinct_names.len() as f64 / key_to_names.len() as f64;
     let largest = key_to_names.values().map(HashSet::len).max().unwrap_or(0);
-    // Throughput: full names (surname, given name, patronymic) normalized with every key.
-    let full: Vec<String> = all_renderings
+    // Throughput, every key including the phonetic codes. Cold: each distinct three-token
+    // name once on a fresh thread (nearly every token computed from scratch). Realistic:
+    // a million names drawn with skewed frequencies from the renderings, as lists repeat
+    // common names, on a fresh thread so the token cache starts empty.
+    let distinct_full: Vec<String> = all_renderings
         .chunks(3)
         .map(|c| c.join(" ") + " Серикович")
         .collect();
-    let rounds = 20;
-    let start = Instant::now();
-    let mut tokens = 0usize;
-    for _ in 0..rounds {
-        for name in &full {
-            tokens += reckon_names::normalize(name).0.tokens().len();
-        }
-    }
-    let seconds = start.elapsed().as_secs_f64();
-    let per_second = (full.len() * rounds) as f64 / seconds;
+    let (cold_per_second, cold_tokens) = std::thread::scope(|scope| {
+        scope
+            .spawn(|| {
+                let start = Instant::now();
+                let tokens: usize = distinct_full
+                    .iter()
+                    .map(|name| reckon_names::normalize(name).0.tokens().len())
+                    .sum();
+                (
+                    distinct_full.len() as f64 / start.elapsed().as_secs_f64(),
+                    tokens,
+                )
+            })
+            .join()
+            .unwrap_or((0.0, 0))
+    });
+    let million = skewed_names(&all_renderings, 1_000_000);
+    let (per_second, tokens) = std::thread::scope(|scope| {
+        scope
+            .spawn(|| {
+                let start = Instant::now();
+                let tokens: usize = million
+                    .iter()
+                    .map(|name| reckon_names::normalize(name).0.tokens().len())
+                    .sum();
+                (million.len() as f64 / start.elapsed().as_secs_f64(), tokens)
+            })
+            .join()
+            .unwrap_or((0.0, 0))
+    });
     let mut out = String::new();
     let _ = writeln!(out, "| measure | value |\n|---|---|");
     let _ = writeln!(out, "| names in the list | {} |", distinct_names.len());
@@ -298,7 +337,12 @@ pub fn names() -> String {
     );
     let _ = writeln!(
         out,
-        "| ... sharing a loose key or a skeleton key (the blocking keys) | {blocked} of {pairs} ({:.2}%) |",
+        "| ... sharing a loose key or a skeleton key | {blocked_by_own_keys} of {pairs} ({:.2}%) |",
+        100.0 * blocked_by_own_keys as f64 / pairs as f64
+    );
+    let _ = writeln!(
+        out,
+        "| ... sharing a loose key, a skeleton key or a Daitch–Mokotoff code (the blocking keys) | {blocked} of {pairs} ({:.2}%) |",
         100.0 * blocked as f64 / pairs as f64
     );
     let _ = writeln!(
@@ -317,7 +361,18 @@ pub fn names() -> String {
     );
     let _ = writeln!(
         out,
-        "| normalization, full three-token names, one core | {per_second:.0} names/s ({tokens} tokens) |"
+        "| distinct names per Daitch–Mokotoff code | {:.3} (largest code: {} names) |",
+        distinct_names.len() as f64 / code_to_names.len().max(1) as f64,
+        code_to_names.values().map(HashSet::len).max().unwrap_or(0)
+    );
+    let _ = writeln!(
+        out,
+        "| normalization with every key, one core, cold: {} distinct four-token names, each once | {cold_per_second:.0} names/s ({cold_tokens} tokens) |",
+        distinct_full.len()
+    );
+    let _ = writeln!(
+        out,
+        "| normalization with every key, one core, 1,000,000 four-token names drawn with skewed frequencies (token cache starting empty) | {per_second:.0} names/s ({tokens} tokens) |"
     );
     if !misses.is_empty() {
         let _ = writeln!(
@@ -330,4 +385,27 @@ pub fn names() -> String {
         }
     }
     out
+}
+
+/// `count` four-token names (three renderings and a patronymic) drawn with a skewed
+/// frequency (index ∝ u³, so the first names of the list are common and the tail rare),
+/// by a fixed linear congruential sequence: the same names on every run.
+fn skewed_names(renderings: &[String], count: usize) -> Vec<String> {
+    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut next = || {
+        state = state
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        let u = (state >> 11) as f64 / (1u64 << 53) as f64;
+        ((u * u * u) * renderings.len() as f64) as usize
+    };
+    (0..count)
+        .map(|_| {
+            let (a, b, c) = (next(), next(), next());
+            format!(
+                "{} {} {} Серикович",
+                renderings[a], renderings[b], renderings[c]
+            )
+        })
+        .collect()
 }
