@@ -141,34 +141,6 @@ pub fn skeleton_key(loose: &str) -> Option<String> {
     (skeleton.chars().count() >= 3).then_some(skeleton)
 }
 
-/// Words that surround a place name without being it ("г. Алматы", "Алматы қаласы").
-const PLACE_NOISE: &[&str] = &[
-    "г",
-    "город",
-    "қаласы",
-    "қ",
-    "city",
-    "of",
-    "обл",
-    "область",
-    "облысы",
-    "пос",
-    "с",
-    "ауылы",
-];
-
-/// The loose key of a place as written, without words like "г." or "қаласы", so that
-/// "г. Алматы", "Алматы қаласы" and "Almaty" share it; `None` when nothing name-like remains.
-/// (A gazetteer with old names and regions is issue 3's work.)
-pub fn place_key(place: &str) -> Option<String> {
-    let cleaned = crate::clean(place);
-    let words: Vec<&str> = cleaned
-        .split(|c: char| c.is_whitespace() || c == '.' || c == ',')
-        .filter(|w| !w.is_empty() && !PLACE_NOISE.contains(w))
-        .collect();
-    loose_keys(&words.join("")).into_iter().next()
-}
-
 /// [`loose_keys`] from an already computed strict key.
 pub(crate) fn loose_keys_of_strict(strict: &str) -> Vec<String> {
     if strict.is_empty() {
@@ -379,17 +351,6 @@ mod tests {
         assert_eq!(skeleton("Жанболат"), skeleton("Жанбулат"));
         assert_eq!(skeleton("Шыңғыс"), skeleton("Чингис"));
         assert_eq!(skeleton("Али"), None);
-    }
-
-    #[test]
-    fn place_keys_ignore_surrounding_words() {
-        let almaty = place_key("Алматы");
-        assert!(almaty.is_some());
-        for written in ["г. Алматы", "Алматы қаласы", "Almaty", "city of Almaty"]
-        {
-            assert_eq!(place_key(written), almaty, "{written}");
-        }
-        assert_eq!(place_key("г."), None);
     }
 
     #[test]

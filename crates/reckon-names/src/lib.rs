@@ -27,9 +27,11 @@ mod hygiene;
 mod keys;
 mod parse;
 mod phonetic;
+mod places;
 
 pub use display::{to_cyrillic_display, to_latin_display};
 pub use hygiene::clean;
-pub use keys::{loose_keys, place_key, skeleton_key, strict_key};
+pub use keys::{loose_keys, skeleton_key, strict_key};
 pub use parse::{NameToken, NormalizedName, Role, SexEvidence, Warning, normalize};
 pub use phonetic::phonetic_codes;
+pub use places::{GAZETTEER, Place, PlaceKind, lookup_place, place_key};
