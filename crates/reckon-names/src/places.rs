@@ -50,8 +50,7 @@ const fn city(
     latin: &'static str,
     other_names: &'static [&'static str],
     region: Option<&'static str>,
-    latitude: f64,
-    longitude: f64,
+    coordinates: (f64, f64),
 ) -> Place {
     Place {
         id,
@@ -61,7 +60,7 @@ const fn city(
         latin,
         other_names,
         region,
-        coordinates: Some((latitude, longitude)),
+        coordinates: Some(coordinates),
     }
 }
 
@@ -219,8 +218,7 @@ pub static GAZETTEER: &[Place] = &[
             "Акмолинск",
         ],
         None,
-        51.1605,
-        71.4704,
+        (51.1605, 71.4704),
     ),
     city(
         "almaty",
@@ -229,8 +227,7 @@ pub static GAZETTEER: &[Place] = &[
         "Almaty",
         &["Алма-Ата", "Alma-Ata", "Верный", "Verny"],
         None,
-        43.2389,
-        76.8897,
+        (43.2389, 76.8897),
     ),
     city(
         "shymkent",
@@ -239,8 +236,7 @@ pub static GAZETTEER: &[Place] = &[
         "Shymkent",
         &["Чимкент", "Chimkent"],
         None,
-        42.3417,
-        69.5901,
+        (42.3417, 69.5901),
     ),
     // Regional centres and other towns.
     city(
@@ -250,8 +246,7 @@ pub static GAZETTEER: &[Place] = &[
         "Semey",
         &["Семипалатинск", "Semipalatinsk"],
         Some("abai-region"),
-        50.4111,
-        80.2275,
+        (50.4111, 80.2275),
     ),
     city(
         "kokshetau",
@@ -260,8 +255,7 @@ pub static GAZETTEER: &[Place] = &[
         "Kokshetau",
         &["Кокчетав", "Kökshetau"],
         Some("akmola-region"),
-        53.2833,
-        69.3833,
+        (53.2833, 69.3833),
     ),
     city(
         "aktobe",
@@ -270,8 +264,7 @@ pub static GAZETTEER: &[Place] = &[
         "Aktobe",
         &["Актюбинск", "Aktyubinsk", "Aqtöbe"],
         Some("aktobe-region"),
-        50.2839,
-        57.1670,
+        (50.2839, 57.1670),
     ),
     city(
         "konaev",
@@ -280,8 +273,7 @@ pub static GAZETTEER: &[Place] = &[
         "Konaev",
         &["Капшагай", "Қапшағай", "Kapchagay", "Qonaev"],
         Some("almaty-region"),
-        43.8667,
-        77.0667,
+        (43.8667, 77.0667),
     ),
     city(
         "kaskelen",
@@ -290,8 +282,7 @@ pub static GAZETTEER: &[Place] = &[
         "Kaskelen",
         &["Qaskeleng"],
         Some("almaty-region"),
-        43.2000,
-        76.6167,
+        (43.2000, 76.6167),
     ),
     city(
         "talgar",
@@ -300,8 +291,7 @@ pub static GAZETTEER: &[Place] = &[
         "Talgar",
         &["Talghar"],
         Some("almaty-region"),
-        43.3030,
-        77.2400,
+        (43.3030, 77.2400),
     ),
     city(
         "esik",
@@ -310,8 +300,7 @@ pub static GAZETTEER: &[Place] = &[
         "Esik",
         &["Иссык", "Issyk"],
         Some("almaty-region"),
-        43.3550,
-        77.4525,
+        (43.3550, 77.4525),
     ),
     city(
         "atyrau",
@@ -320,8 +309,7 @@ pub static GAZETTEER: &[Place] = &[
         "Atyrau",
         &["Гурьев", "Guryev"],
         Some("atyrau-region"),
-        47.0945,
-        51.9238,
+        (47.0945, 51.9238),
     ),
     city(
         "oral",
@@ -330,8 +318,7 @@ pub static GAZETTEER: &[Place] = &[
         "Oral",
         &["Uralsk"],
         Some("west-kazakhstan-region"),
-        51.2333,
-        51.3667,
+        (51.2333, 51.3667),
     ),
     city(
         "taldykorgan",
@@ -340,8 +327,7 @@ pub static GAZETTEER: &[Place] = &[
         "Taldykorgan",
         &["Талды-Курган", "Taldyqorghan"],
         Some("jetisu-region"),
-        45.0156,
-        78.3739,
+        (45.0156, 78.3739),
     ),
     city(
         "taraz",
@@ -350,8 +336,7 @@ pub static GAZETTEER: &[Place] = &[
         "Taraz",
         &["Джамбул", "Жамбыл", "Аулие-Ата", "Dzhambul"],
         Some("zhambyl-region"),
-        42.9000,
-        71.3667,
+        (42.9000, 71.3667),
     ),
     city(
         "karaganda",
@@ -360,8 +345,7 @@ pub static GAZETTEER: &[Place] = &[
         "Karaganda",
         &["Qaraghandy", "Qaragandy"],
         Some("karaganda-region"),
-        49.8047,
-        73.1094,
+        (49.8047, 73.1094),
     ),
     city(
         "temirtau",
@@ -370,8 +354,7 @@ pub static GAZETTEER: &[Place] = &[
         "Temirtau",
         &[],
         Some("karaganda-region"),
-        50.0549,
-        72.9646,
+        (50.0549, 72.9646),
     ),
     city(
         "balkhash",
@@ -380,8 +363,7 @@ pub static GAZETTEER: &[Place] = &[
         "Balkhash",
         &["Balqash"],
         Some("karaganda-region"),
-        46.8481,
-        74.9950,
+        (46.8481, 74.9950),
     ),
     city(
         "kostanay",
@@ -390,8 +372,7 @@ pub static GAZETTEER: &[Place] = &[
         "Kostanay",
         &["Кустанай", "Qostanay"],
         Some("kostanay-region"),
-        53.2144,
-        63.6246,
+        (53.2144, 63.6246),
     ),
     city(
         "kyzylorda",
@@ -400,8 +381,7 @@ pub static GAZETTEER: &[Place] = &[
         "Kyzylorda",
         &["Ак-Мечеть", "Перовск", "Qyzylorda"],
         Some("kyzylorda-region"),
-        44.8528,
-        65.5092,
+        (44.8528, 65.5092),
     ),
     city(
         "aktau",
@@ -410,8 +390,7 @@ pub static GAZETTEER: &[Place] = &[
         "Aktau",
         &["Шевченко", "Shevchenko", "Aqtau"],
         Some("mangystau-region"),
-        43.6481,
-        51.1722,
+        (43.6481, 51.1722),
     ),
     city(
         "zhanaozen",
@@ -420,8 +399,7 @@ pub static GAZETTEER: &[Place] = &[
         "Zhanaozen",
         &["Новый Узень", "Novy Uzen", "Janaozen"],
         Some("mangystau-region"),
-        43.3412,
-        52.8619,
+        (43.3412, 52.8619),
     ),
     city(
         "pavlodar",
@@ -430,8 +408,7 @@ pub static GAZETTEER: &[Place] = &[
         "Pavlodar",
         &[],
         Some("pavlodar-region"),
-        52.2873,
-        76.9674,
+        (52.2873, 76.9674),
     ),
     city(
         "ekibastuz",
@@ -440,8 +417,7 @@ pub static GAZETTEER: &[Place] = &[
         "Ekibastuz",
         &["Ekibastuz"],
         Some("pavlodar-region"),
-        51.7298,
-        75.3266,
+        (51.7298, 75.3266),
     ),
     city(
         "petropavl",
@@ -450,8 +426,7 @@ pub static GAZETTEER: &[Place] = &[
         "Petropavl",
         &["Petropavlovsk"],
         Some("north-kazakhstan-region"),
-        54.8667,
-        69.1500,
+        (54.8667, 69.1500),
     ),
     city(
         "turkistan",
@@ -460,8 +435,7 @@ pub static GAZETTEER: &[Place] = &[
         "Turkistan",
         &["Turkestan"],
         Some("turkistan-region"),
-        43.3000,
-        68.2500,
+        (43.3000, 68.2500),
     ),
     city(
         "zhezkazgan",
@@ -470,8 +444,7 @@ pub static GAZETTEER: &[Place] = &[
         "Zhezkazgan",
         &["Джезказган", "Jezqazghan"],
         Some("ulytau-region"),
-        47.7833,
-        67.7667,
+        (47.7833, 67.7667),
     ),
     city(
         "oskemen",
@@ -480,8 +453,7 @@ pub static GAZETTEER: &[Place] = &[
         "Oskemen",
         &["Ust-Kamenogorsk", "Öskemen"],
         Some("east-kazakhstan-region"),
-        49.9483,
-        82.6275,
+        (49.9483, 82.6275),
     ),
 ];
 
