@@ -184,6 +184,30 @@ fn days_from_civil(year: i32, month: u8, day: u8) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
+/// The birth years consistent with an age in whole years at an event: someone aged `age`
+/// on a given day was born in that year minus `age` or minus `age + 1`, and a partial event
+/// date widens the span over its possible days. Returns the first and last possible year.
+pub fn birth_years_for_age(age: u16, event: PartialDate) -> (i32, i32) {
+    let (first, _, _) = civil_from_days(event.first_day_number());
+    let (last, _, _) = civil_from_days(event.last_day_number());
+    (first - i32::from(age) - 1, last - i32::from(age))
+}
+
+/// Whether a stated age at an event can be true of a stated (possibly partial) birth date:
+/// some day of the birth date and some day of the event date are `age` whole years apart.
+pub fn age_is_consistent(age: u16, birth: PartialDate, event: PartialDate) -> bool {
+    // Ages reachable between the birth span and the event span: from the latest birth to
+    // the earliest event, up to the earliest birth to the latest event.
+    let whole_years = |from: i64, to: i64| -> i64 {
+        let (fy, fm, fd) = civil_from_days(from);
+        let (ty, tm, td) = civil_from_days(to);
+        i64::from(ty - fy) - i64::from((tm, td) < (fm, fd))
+    };
+    let youngest = whole_years(birth.last_day_number(), event.first_day_number());
+    let oldest = whole_years(birth.first_day_number(), event.last_day_number());
+    (youngest..=oldest).contains(&i64::from(age))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -214,5 +238,24 @@ mod tests {
         }
         let month = PartialDate::new(2022, Some(1), None).unwrap();
         assert_eq!(month.last_day_number() - month.first_day_number(), 30);
+    }
+
+    #[test]
+    fn ages_and_birth_years() {
+        let event = PartialDate::new(2022, Some(1), Some(6)).unwrap();
+        assert_eq!(birth_years_for_age(34, event), (1987, 1988));
+        let month = PartialDate::new(2022, Some(1), None).unwrap();
+        assert_eq!(birth_years_for_age(34, month), (1987, 1988));
+        let year_only = PartialDate::new(2022, None, None).unwrap();
+        assert_eq!(birth_years_for_age(0, year_only), (2021, 2022));
+        let born = PartialDate::new(1987, Some(3), Some(2)).unwrap();
+        assert!(age_is_consistent(34, born, event));
+        assert!(!age_is_consistent(35, born, event));
+        assert!(!age_is_consistent(33, born, event));
+        // Born some day of 1987: 34 on 2022-01-06 if born after 6 January, 35 if by then.
+        let born_year = PartialDate::new(1987, None, None).unwrap();
+        assert!(age_is_consistent(34, born_year, event));
+        assert!(age_is_consistent(35, born_year, event));
+        assert!(!age_is_consistent(36, born_year, event));
     }
 }

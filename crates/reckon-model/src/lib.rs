@@ -18,7 +18,9 @@
 mod date;
 mod record;
 
-pub use date::{DatePrecision, PartialDate, civil_from_days};
+pub use date::{
+    DatePrecision, PartialDate, age_is_consistent, birth_years_for_age, civil_from_days,
+};
 pub use record::{ListRecord, Sex, SourceKind, Status};
 
 /// An error building a domain value from invalid parts.

@@ -142,23 +142,47 @@ pub fn skeleton_key(loose: &str) -> Option<String> {
 }
 
 /// [`loose_keys`] from an already computed strict key.
+///
+/// J is ambiguous in Latin spellings: Ж in Kazakh Latin (Jubanazarov, Nurjan), Й in
+/// others (Julia, Marija, Sergej). A word-initial J and a J between vowels therefore give a
+/// second key each, one per reading.
 pub(crate) fn loose_keys_of_strict(strict: &str) -> Vec<String> {
     if strict.is_empty() {
         return Vec::new();
     }
-    let mut keys = Vec::with_capacity(2);
-    let mut scratch = Vec::with_capacity(strict.len() + 8);
+    let mut readings: Vec<Vec<u8>> = Vec::with_capacity(2);
     if let Some(rest) = strict.strip_prefix('j') {
         let mut zh = Vec::with_capacity(strict.len() + 1);
         zh.extend_from_slice(b"zh");
         zh.extend_from_slice(rest.as_bytes());
-        keys.push(fold_loose(zh, &mut scratch));
-        let other = fold_loose(strict.as_bytes().to_vec(), &mut scratch);
-        if other != keys[0] {
-            keys.push(other);
+        readings.push(zh);
+    }
+    readings.push(strict.as_bytes().to_vec());
+    let bytes = strict.as_bytes();
+    let medial_j = (1..bytes.len().saturating_sub(1))
+        .any(|i| bytes[i] == b'j' && is_vowel(bytes[i - 1]) && is_vowel(bytes[i + 1]));
+    if medial_j {
+        let with_y: Vec<Vec<u8>> = readings
+            .iter()
+            .map(|reading| {
+                let mut changed = reading.clone();
+                for i in 1..reading.len().saturating_sub(1) {
+                    if reading[i] == b'j' && is_vowel(reading[i - 1]) && is_vowel(reading[i + 1]) {
+                        changed[i] = b'y';
+                    }
+                }
+                changed
+            })
+            .collect();
+        readings.extend(with_y);
+    }
+    let mut scratch = Vec::with_capacity(strict.len() + 8);
+    let mut keys: Vec<String> = Vec::with_capacity(readings.len());
+    for reading in readings {
+        let key = fold_loose(reading, &mut scratch);
+        if !keys.contains(&key) {
+            keys.push(key);
         }
-    } else {
-        keys.push(fold_loose(strict.as_bytes().to_vec(), &mut scratch));
     }
     keys
 }
@@ -195,6 +219,11 @@ fn fold_loose(mut s: Vec<u8>, scratch: &mut Vec<u8>) -> String {
         (b"shh", b"sh"),
         (b"dzh", b"zh"),
         (b"tch", b"ch"),
+        // BGN/PCGN ғ and ң: gh, ng.
+        (b"gh", b"g"),
+        (b"ng", b"n"),
+        // у as /w/ (Tawekel), before the MRZ's ue below reads it.
+        (b"w", b"u"),
     ] {
         replace(&mut s, from, to, scratch);
     }
@@ -205,8 +234,9 @@ fn fold_loose(mut s: Vec<u8>, scratch: &mut Vec<u8>) -> String {
             if byte == b'j' {
                 let next = s.get(index + 1).copied();
                 if index == 0 && next.is_some_and(|b| matches!(b, b'a' | b'u' | b'o' | b'e')) {
-                    // Initial Ja/Ju/Jo/Je reach here only in the й-reading (Yana, Yulia).
-                    scratch.push(b'i');
+                    // Initial Ja/Ju/Jo/Je reach here only in the й-reading (Yana, Yulia,
+                    // Jerlan): read as y, so that ye/yo/ya/yu fold below.
+                    scratch.push(b'y');
                 } else if next.is_some_and(is_vowel) {
                     scratch.extend_from_slice(b"zh");
                 } else {
@@ -249,13 +279,10 @@ fn fold_loose(mut s: Vec<u8>, scratch: &mut Vec<u8>) -> String {
             break;
         }
     }
-    // The loose skeleton: y → i, w → u, zh → z, then kh/q/h → k, doubled letters single.
-    for byte in s.iter_mut() {
-        match *byte {
-            b'y' => *byte = b'i',
-            b'w' => *byte = b'u',
-            _ => {}
-        }
+    // The loose skeleton: y → i (w → u came first), zh → z, then kh/q/h → k, doubled
+    // letters single.
+    for byte in s.iter_mut().filter(|b| **b == b'y') {
+        *byte = b'i';
     }
     replace(&mut s, b"zh", b"z", scratch);
     replace(&mut s, b"kh", b"k", scratch);

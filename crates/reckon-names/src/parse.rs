@@ -115,6 +115,9 @@ impl NameToken {
 pub struct NormalizedName {
     original: String,
     tokens: Vec<NameToken>,
+    /// Loose keys of given-name tokens written together, in both orders (Қасым Жомарт →
+    /// the key of Қасымжомарт, as Қасым-Жомарт gives).
+    compounds: Vec<String>,
     father: Option<String>,
     sex: Option<SexEvidence>,
 }
@@ -154,6 +157,7 @@ impl NormalizedName {
             .own_tokens()
             .filter(|t| t.role() != Role::Initial)
             .flat_map(|t| t.loose().iter().map(String::as_str))
+            .chain(self.compounds.iter().map(String::as_str))
             .collect();
         keys.sort_unstable();
         keys.dedup();
@@ -435,7 +439,6 @@ pub fn normalize(name: &str) -> (NormalizedName, Vec<Warning>) {
         .map(str::to_string)
         .collect();
     let mut tokens: Vec<NameToken> = Vec::new();
-    let mut father = None;
     let mut sexes = Vec::new();
     for text in raw_tokens {
         if HONORIFICS.contains(&text.as_str()) {
@@ -449,9 +452,7 @@ pub fn normalize(name: &str) -> (NormalizedName, Vec<Warning>) {
             && let Some(previous) = tokens.last_mut()
             && previous.role() != Role::Patronymic
         {
-            let key = first_loose(&previous.original);
-            father = key.clone();
-            previous.patronymic_by_next = Some(key);
+            previous.patronymic_by_next = Some(first_loose(&previous.original));
             sexes.push(*sex);
             continue;
         }
@@ -461,9 +462,6 @@ pub fn normalize(name: &str) -> (NormalizedName, Vec<Warning>) {
             continue;
         }
         sexes.extend(keys.sex);
-        if keys.role == Role::Patronymic && father.is_none() {
-            father = keys.stem.clone();
-        }
         tokens.push(NameToken {
             original: text,
             keys,
@@ -486,10 +484,38 @@ pub fn normalize(name: &str) -> (NormalizedName, Vec<Warning>) {
         }
         (false, false) => None,
     };
+    // The father's name: a patronymic proper (Russian form, or a name followed by a separate
+    // ұлы/қызы) before a -ұлы/-қызы form, which is often the legal surname made of the
+    // father's or grandfather's name; ties go to the smallest key, so that the written order
+    // does not matter.
+    let father = tokens
+        .iter()
+        .filter(|t| t.role() == Role::Patronymic)
+        .filter_map(|t| Some((t.is_kazakh_patronymic(), t.stem()?)))
+        .min()
+        .map(|(_, key)| key.to_string());
+    // Every ordered pair, so that the keys do not depend on the order the name was written in.
+    let given: Vec<&NameToken> = tokens
+        .iter()
+        .filter(|t| t.role() == Role::Unknown)
+        .collect();
+    let mut compounds = Vec::new();
+    for a in &given {
+        for b in &given {
+            if !std::ptr::eq(*a, *b)
+                && let Some(key) = loose_keys_of_strict(&format!("{}{}", a.strict(), b.strict()))
+                    .into_iter()
+                    .next()
+            {
+                compounds.push(key);
+            }
+        }
+    }
     (
         NormalizedName {
             original: name.to_string(),
             tokens,
+            compounds,
             father,
             sex,
         },
