@@ -39,6 +39,10 @@ pub(crate) enum Command {
     Import(ImportArgs),
     /// Link all records into persons.
     Link(LinkArgs),
+    /// Find records and persons by name, in any script, order or spelling.
+    Search(SearchArgs),
+    /// Show a person's records side by side (p12) or one record (r345).
+    Show(ShowArgs),
     /// Estimate the total, from a capture-history file or from the project's persons.
     Estimate(EstimateArgs),
     /// Write a self-contained HTML report.
@@ -54,6 +58,24 @@ pub(crate) enum Command {
     /// Measure speed and accuracy (results for docs/benchmarks.md).
     #[command(subcommand)]
     Bench(BenchCommand),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct SearchArgs {
+    /// A name or part of one, in Cyrillic or Latin, in any order.
+    pub(crate) query: String,
+    /// The most results to show.
+    #[arg(long, default_value_t = 20)]
+    pub(crate) limit: usize,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    pub(crate) format: OutputFormat,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ShowArgs {
+    /// p<number> for a person of the current link run, r<number> for a record.
+    pub(crate) id: String,
 }
 
 #[derive(Debug, Subcommand)]

@@ -28,6 +28,7 @@ mod keys;
 mod parse;
 mod phonetic;
 mod places;
+mod search;
 
 pub use display::{to_cyrillic_display, to_latin_display};
 pub use hygiene::clean;
@@ -35,3 +36,4 @@ pub use keys::{loose_keys, skeleton_key, strict_key};
 pub use parse::{NameToken, NormalizedName, Role, SexEvidence, Warning, normalize};
 pub use phonetic::phonetic_codes;
 pub use places::{GAZETTEER, Place, PlaceKind, lookup_place, place_key};
+pub use search::match_score;

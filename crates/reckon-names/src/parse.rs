@@ -117,7 +117,7 @@ pub struct NormalizedName {
     tokens: Vec<NameToken>,
     /// Loose keys of given-name tokens written together, in both orders (Қасым Жомарт →
     /// the key of Қасымжомарт, as Қасым-Жомарт gives).
-    compounds: Vec<String>,
+    compounds: Vec<Arc<str>>,
     father: Option<String>,
     sex: Option<SexEvidence>,
 }
@@ -157,7 +157,7 @@ impl NormalizedName {
             .own_tokens()
             .filter(|t| t.role() != Role::Initial)
             .flat_map(|t| t.loose().iter().map(String::as_str))
-            .chain(self.compounds.iter().map(String::as_str))
+            .chain(self.compounds.iter().map(|k| &**k))
             .collect();
         keys.sort_unstable();
         keys.dedup();
@@ -353,6 +353,61 @@ const CACHE_LIMIT: usize = 200_000;
 
 thread_local! {
     static TOKEN_CACHE: RefCell<HashMap<String, Arc<TokenKeys>>> = RefCell::new(HashMap::new());
+    /// Compound keys by the addresses of the two tokens' cached keys. Every address here
+    /// belongs to an entry of `TOKEN_CACHE`, and both caches are cleared together, so an
+    /// address cannot be reused while an entry names it.
+    static COMPOUND_CACHE: RefCell<HashMap<(usize, usize), Option<Arc<str>>, AddressHash>> =
+        RefCell::new(HashMap::with_hasher(AddressHash));
+}
+
+/// A multiplicative hash for pairs of addresses (SipHash's strength buys nothing here).
+#[derive(Clone, Copy, Default)]
+struct AddressHash;
+
+impl std::hash::BuildHasher for AddressHash {
+    type Hasher = AddressHasher;
+    fn build_hasher(&self) -> AddressHasher {
+        AddressHasher(0)
+    }
+}
+
+#[derive(Default)]
+struct AddressHasher(u64);
+
+impl std::hash::Hasher for AddressHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+    fn write_usize(&mut self, value: usize) {
+        self.write_u64(value as u64);
+    }
+    fn write_u64(&mut self, value: u64) {
+        self.0 = (self.0.rotate_left(5) ^ value).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+}
+
+/// The loose key of two given-name tokens written as one word.
+fn compound_key(first: &NameToken, second: &NameToken) -> Option<Arc<str>> {
+    let address = (
+        Arc::as_ptr(&first.keys) as usize,
+        Arc::as_ptr(&second.keys) as usize,
+    );
+    if let Some(hit) = COMPOUND_CACHE.with_borrow(|cache| cache.get(&address).cloned()) {
+        return hit;
+    }
+    let key = loose_keys_of_strict(&format!("{}{}", first.strict(), second.strict()))
+        .into_iter()
+        .next()
+        .map(Arc::from);
+    COMPOUND_CACHE.with_borrow_mut(|cache| {
+        cache.insert(address, key.clone());
+    });
+    key
 }
 
 /// The keys, role and stem of one cleaned token without hyphens. Names repeat (a list of a
@@ -367,6 +422,7 @@ fn analyse(compact: &str) -> Arc<TokenKeys> {
     TOKEN_CACHE.with_borrow_mut(|cache| {
         if cache.len() >= CACHE_LIMIT {
             cache.clear();
+            COMPOUND_CACHE.with_borrow_mut(HashMap::clear);
         }
         cache.insert(compact.to_string(), Arc::clone(&keys));
     });
@@ -503,9 +559,7 @@ pub fn normalize(name: &str) -> (NormalizedName, Vec<Warning>) {
     for a in &given {
         for b in &given {
             if !std::ptr::eq(*a, *b)
-                && let Some(key) = loose_keys_of_strict(&format!("{}{}", a.strict(), b.strict()))
-                    .into_iter()
-                    .next()
+                && let Some(key) = compound_key(a, b)
             {
                 compounds.push(key);
             }

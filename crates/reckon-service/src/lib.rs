@@ -25,6 +25,7 @@ pub mod import;
 pub mod link;
 pub mod official;
 pub mod report;
+pub mod search;
 
 use std::path::PathBuf;
 
@@ -60,6 +61,11 @@ pub enum Error {
     /// Estimation needs linked persons.
     #[error("no linked persons yet: run `reckon link` first")]
     NotLinked,
+    /// No record or person has this id.
+    #[error(
+        "no record or person {0} (records are r<number>, persons p<number>, as `reckon search` shows them)"
+    )]
+    NotFound(String),
     /// The estimator could not estimate.
     #[error(transparent)]
     Estimate(#[from] reckon_stats::Error),
@@ -77,6 +83,7 @@ impl Error {
             Error::Io { .. } => "io",
             Error::BadInput(_) => "bad_input",
             Error::NotLinked => "not_linked",
+            Error::NotFound(_) => "not_found",
             Error::Estimate(_) => "estimate",
         }
     }
@@ -87,6 +94,7 @@ impl Error {
             self,
             Error::Import { .. }
                 | Error::BadInput(_)
+                | Error::NotFound(_)
                 | Error::Estimate(reckon_stats::Error::InvalidTable(_))
         )
     }

@@ -8,6 +8,7 @@ mod import;
 mod init;
 mod link;
 mod report;
+mod search;
 mod verify;
 
 use crate::args::{Cli, Command, Global};
@@ -19,6 +20,8 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Init => init::run(global),
         Command::Import(args) => import::run(global, &args),
         Command::Link(args) => link::run(global, &args),
+        Command::Search(args) => search::run_search(global, &args),
+        Command::Show(args) => search::run_show(global, &args),
         Command::Estimate(args) => estimate::run(global, &args),
         Command::Report(args) => report::run(global, &args),
         Command::Export(args) => export::run(global, &args),
@@ -45,6 +48,16 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<()> {
 pub(crate) fn say(global: &Global, line: impl std::fmt::Display) {
     if !global.quiet {
         println!("{line}");
+    }
+}
+
+/// Writes a command's whole output to standard output; a reader that went away early
+/// (`reckon search … | head`) is not an error.
+pub(crate) fn print_all(text: &str) -> anyhow::Result<()> {
+    use std::io::Write;
+    match std::io::stdout().lock().write_all(text.as_bytes()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        result => Ok(result?),
     }
 }
 

@@ -5,6 +5,7 @@ mod demo;
 mod estimate;
 mod import;
 mod kill;
+mod search;
 mod tidy;
 mod verify;
 
