@@ -356,9 +356,12 @@ thread_local! {
     /// Compound keys by the addresses of the two tokens' cached keys. Every address here
     /// belongs to an entry of `TOKEN_CACHE`, and both caches are cleared together, so an
     /// address cannot be reused while an entry names it.
-    static COMPOUND_CACHE: RefCell<HashMap<(usize, usize), Option<Arc<str>>, AddressHash>> =
-        RefCell::new(HashMap::with_hasher(AddressHash));
+    static COMPOUND_CACHE: RefCell<CompoundCache> =
+        const { RefCell::new(HashMap::with_hasher(AddressHash)) };
 }
+
+/// Compound keys by the addresses of two tokens' cached keys.
+type CompoundCache = HashMap<(usize, usize), Option<Arc<str>>, AddressHash>;
 
 /// A multiplicative hash for pairs of addresses (SipHash's strength buys nothing here).
 #[derive(Clone, Copy, Default)]
