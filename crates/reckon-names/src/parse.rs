@@ -115,8 +115,9 @@ impl NameToken {
 pub struct NormalizedName {
     original: String,
     tokens: Vec<NameToken>,
-    /// Loose keys of given-name tokens written together, in both orders (Қасым Жомарт →
-    /// the key of Қасымжомарт, as Қасым-Жомарт gives).
+    /// Alternative keys of compound given names: tokens written together, in both orders
+    /// (Қасым Жомарт → the key of Қасымжомарт, as Қасым-Жомарт gives), and the parts of a
+    /// hyphenated token (Қасым-Жомарт → Қасым, Жомарт).
     compounds: Vec<Arc<str>>,
     father: Option<String>,
     sex: Option<SexEvidence>,
@@ -499,6 +500,7 @@ pub fn normalize(name: &str) -> (NormalizedName, Vec<Warning>) {
         .collect();
     let mut tokens: Vec<NameToken> = Vec::new();
     let mut sexes = Vec::new();
+    let mut alternatives: Vec<Arc<str>> = Vec::new();
     for text in raw_tokens {
         if HONORIFICS.contains(&text.as_str()) {
             warnings.push(Warning::Stripped(text));
@@ -519,6 +521,12 @@ pub fn normalize(name: &str) -> (NormalizedName, Vec<Warning>) {
         let keys = analyse(&compact);
         if keys.strict.is_empty() {
             continue;
+        }
+        if text.contains('-') {
+            // A hyphenated compound also answers to its parts (Қасым-Жомарт to Қасым).
+            for part in text.split('-').filter(|p| p.chars().count() > 1) {
+                alternatives.extend(analyse(part).loose.first().map(|k| Arc::from(k.as_str())));
+            }
         }
         sexes.extend(keys.sex);
         tokens.push(NameToken {
@@ -558,7 +566,7 @@ pub fn normalize(name: &str) -> (NormalizedName, Vec<Warning>) {
         .iter()
         .filter(|t| t.role() == Role::Unknown)
         .collect();
-    let mut compounds = Vec::new();
+    let mut compounds = alternatives;
     for a in &given {
         for b in &given {
             if !std::ptr::eq(*a, *b)
