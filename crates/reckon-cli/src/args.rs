@@ -142,18 +142,25 @@ pub(crate) struct ImportArgs {
 
 #[derive(Debug, Args)]
 pub(crate) struct LinkArgs {
-    /// Match probability at or above which records link.
-    #[arg(long, default_value_t = 0.9)]
-    pub(crate) threshold: f64,
-    /// Lower bound of the band of pairs sent to review.
-    #[arg(long, default_value_t = 0.3)]
-    pub(crate) review_from: f64,
+    /// A linkage settings file (TOML: comparisons, blocking rules, thresholds); without
+    /// it, the standard list fields. See docs/guide/linkage-settings.md.
+    #[arg(long, value_name = "FILE.toml")]
+    pub(crate) settings: Option<PathBuf>,
+    /// Match probability at or above which records link [default: 0.9, or the settings'].
+    #[arg(long)]
+    pub(crate) threshold: Option<f64>,
+    /// Lower bound of the band of pairs sent to review [default: 0.3, or the settings'].
+    #[arg(long)]
+    pub(crate) review_from: Option<f64>,
     /// Never put two records of one list into one person.
     #[arg(long)]
     pub(crate) one_per_list: bool,
-    /// Seed for training.
-    #[arg(long, default_value_t = 1)]
-    pub(crate) seed: u64,
+    /// Seed for training [default: 1, or the settings'].
+    #[arg(long)]
+    pub(crate) seed: Option<u64>,
+    /// Print the candidate pairs each blocking rule would produce, and stop.
+    #[arg(long)]
+    pub(crate) plan: bool,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

@@ -1,8 +1,10 @@
-//! Blocking: the candidate pairs worth comparing, as a union of rules over name keys.
+//! Blocking: the candidate pairs worth comparing, as a union of the settings' rules over
+//! name keys, dates, places and any column.
 
 use std::collections::HashMap;
 
 use crate::LinkRecord;
+use crate::settings::{BlockingSpec, Settings, split_key};
 
 /// Blocks larger than this are skipped: their keys are too common to tell anyone apart,
 /// and the other rules still bring true pairs together. Reported in [`Blocked::report`].
@@ -17,52 +19,125 @@ pub struct Blocked {
     pub report: Vec<(String, usize)>,
 }
 
-/// The rules: each maps a record to the keys it is blocked on.
-type Rule = (&'static str, fn(&LinkRecord) -> Vec<String>);
-
-const RULES: &[Rule] = &[
-    ("loose name key", |r| {
-        r.name
-            .loose_keys()
+/// The values one key part of a rule gives a record.
+fn part_values(record: &LinkRecord, columns: &[String], key: &str) -> Vec<String> {
+    let (column, transform) = split_key(key);
+    let first = |n: usize, values: Vec<String>| -> Vec<String> {
+        values
             .into_iter()
-            .map(str::to_string)
+            .map(|v| v.chars().take(n).collect())
             .collect()
-    }),
-    ("name skeleton (vowel changes)", |r| {
-        r.name
-            .skeleton_keys()
-            .into_iter()
-            .map(|k| format!("skeleton:{k}"))
-            .collect()
-    }),
-    ("surname stem", |r| {
-        r.name
+    };
+    let width = transform
+        .and_then(|t| t.strip_prefix("first:"))
+        .and_then(|n| n.parse::<usize>().ok());
+    match column {
+        "name" => {
+            let name = &record.name;
+            let loose = || name.loose_keys().into_iter().map(str::to_string).collect();
+            match transform {
+                Some("skeleton") => name.skeleton_keys(),
+                Some("phonetic") => name
+                    .phonetic_keys()
+                    .into_iter()
+                    .map(str::to_string)
+                    .collect(),
+                Some("exact") => name
+                    .own_tokens()
+                    .filter(|t| t.role() != reckon_names::Role::Initial)
+                    .map(|t| t.strict().to_string())
+                    .collect(),
+                _ => match width {
+                    Some(n) => first(n, loose()),
+                    None => loose(),
+                },
+            }
+        }
+        "surname_stem" => record
+            .name
             .tokens()
             .iter()
             .filter(|t| t.role() == reckon_names::Role::Surname)
             .filter_map(|t| t.stem())
-            .map(|s| format!("stem:{s}"))
-            .collect()
-    }),
-    ("father's name and birth year", |r| {
-        match (r.name.father_key(), r.birth_year) {
-            (Some(father), Some(year)) => vec![format!("father:{father}:{year}")],
-            _ => Vec::new(),
+            .map(str::to_string)
+            .collect(),
+        "father" => record
+            .name
+            .father_key()
+            .map(str::to_string)
+            .into_iter()
+            .collect(),
+        "birth_year" => record
+            .birth_year
+            .map(|y| y.to_string())
+            .into_iter()
+            .collect(),
+        "event_date" => record
+            .event_days
+            .map(|(first_day, _)| first_day.to_string())
+            .into_iter()
+            .collect(),
+        "place" => record.place.clone().into_iter().collect(),
+        other => {
+            let Some(value) = columns
+                .iter()
+                .position(|c| c == other)
+                .and_then(|i| record.columns[i].clone())
+            else {
+                return Vec::new();
+            };
+            match transform {
+                Some("loose") => reckon_names::loose_keys(&value),
+                Some("skeleton") => reckon_names::loose_keys(&value)
+                    .iter()
+                    .filter_map(|k| reckon_names::skeleton_key(k))
+                    .collect(),
+                Some("phonetic") => reckon_names::phonetic_codes(&reckon_names::strict_key(&value)),
+                _ => match width {
+                    Some(n) => first(n, vec![value]),
+                    None => vec![value],
+                },
+            }
         }
-    }),
-];
+    }
+}
 
-/// Candidate pairs under every rule, deduplicated.
-pub fn candidate_pairs(records: &[LinkRecord]) -> Blocked {
+/// The keys a rule gives a record: every combination of its parts' values.
+fn rule_keys(record: &LinkRecord, columns: &[String], rule: &BlockingSpec) -> Vec<String> {
+    let mut keys = vec![String::new()];
+    for (index, part) in rule.keys.iter().enumerate() {
+        let values = part_values(record, columns, part);
+        if values.is_empty() {
+            return Vec::new();
+        }
+        let mut next = Vec::with_capacity(keys.len() * values.len());
+        for key in &keys {
+            for value in &values {
+                let mut combined = key.clone();
+                if index > 0 {
+                    combined.push('\u{1f}');
+                }
+                combined.push_str(value);
+                next.push(combined);
+            }
+        }
+        keys = next;
+    }
+    keys.sort_unstable();
+    keys.dedup();
+    keys
+}
+
+/// Candidate pairs under every rule of the settings, deduplicated.
+pub fn candidate_pairs(records: &[LinkRecord], settings: &Settings) -> Blocked {
+    let columns = settings.columns();
     let mut pairs = Vec::new();
     let mut report = Vec::new();
-    for (rule_name, keys_of) in RULES {
+    for rule in &settings.blocking {
+        let rule_name = rule.name.as_str();
         let mut blocks: HashMap<String, Vec<u32>> = HashMap::new();
         for (index, record) in records.iter().enumerate() {
-            let mut keys = keys_of(record);
-            keys.sort_unstable();
-            keys.dedup();
-            for key in keys {
+            for key in rule_keys(record, &columns, rule) {
                 blocks.entry(key).or_default().push(index as u32);
             }
         }

@@ -1,35 +1,79 @@
-//! Comparisons: for a pair of records, one level per field (0 = strongest agreement).
+//! Comparisons: for a pair of records, one level per comparison of the settings
+//! (0 = strongest agreement).
 
 use reckon_names::Role;
 use strsim::jaro_winkler;
 
 use crate::LinkRecord;
-
-/// The fields compared, in vector order.
-pub const FIELDS: [&str; 6] = ["name", "father", "sex", "birth_year", "event_date", "place"];
-
-/// Level names per field, index = level.
-pub const LEVELS: [&[&str]; 6] = [
-    &[
-        "all tokens agree",
-        "all tokens similar",
-        "token and initial",
-        "one token, nothing to contradict",
-        "one token, others differ",
-        "different",
-    ],
-    &["same", "similar", "different"],
-    &["same", "different"],
-    &["within 1 year", "within 3 years", "different"],
-    &["same day or overlapping", "within 3 days", "different"],
-    &["same", "different"],
-];
+use crate::settings::{Kind, MAX_COMPARISONS, Scale, Settings};
 
 /// A missing value: the field says nothing about the pair.
 pub const MISSING: u8 = u8::MAX;
 
-/// One level per field of [`FIELDS`].
-pub type Vector = [u8; 6];
+/// One level per comparison, in settings order; unused slots are [`MISSING`].
+pub type Vector = [u8; MAX_COMPARISONS];
+
+/// A comparison ready to run: the settings' spec with its column resolved.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Comparison {
+    /// Its name in explanations.
+    pub name: String,
+    /// What it compares.
+    pub kind: Kind,
+    /// Index into [`LinkRecord::columns`], for text and exact comparisons.
+    pub column: Option<usize>,
+    /// For text: the similarity scale.
+    pub scale: Scale,
+    /// Whether exact agreement is weighed by how common the value is.
+    pub term_frequency: bool,
+}
+
+impl Comparison {
+    /// The names of its levels, strongest first.
+    pub fn levels(&self) -> &'static [&'static str] {
+        match (self.kind, self.scale) {
+            (Kind::PersonName, _) => &[
+                "all tokens agree",
+                "all tokens similar",
+                "token and initial",
+                "one token, nothing to contradict",
+                "one token, others differ",
+                "different",
+            ],
+            (Kind::Father, _) => &["same", "similar", "different"],
+            (Kind::Sex | Kind::Exact, _) => &["same", "different"],
+            (Kind::BirthYear, _) => &["within 1 year", "within 3 years", "different"],
+            (Kind::EventDate, _) => &["same day or overlapping", "within 3 days", "different"],
+            (Kind::Place, _) => &["same place", "same region", "different"],
+            (Kind::Text, Scale::JaroWinkler) => &[
+                "exact",
+                "Jaro-Winkler >= 0.92",
+                "Jaro-Winkler >= 0.80",
+                "different",
+            ],
+            (Kind::Text, Scale::Edits) => &["exact", "1 edit", "2 edits", "different"],
+        }
+    }
+}
+
+/// The settings' comparisons with their columns resolved.
+pub fn comparisons(settings: &Settings) -> Vec<Comparison> {
+    let columns = settings.columns();
+    settings
+        .comparisons
+        .iter()
+        .map(|spec| Comparison {
+            name: spec.name.clone(),
+            kind: spec.kind,
+            column: spec
+                .column
+                .as_ref()
+                .and_then(|c| columns.iter().position(|x| x == c)),
+            scale: spec.scale,
+            term_frequency: spec.term_frequency,
+        })
+        .collect()
+}
 
 /// Names' tokens agree fuzzily at or above this Jaro–Winkler similarity of their loose keys.
 pub const SIMILAR: f64 = 0.88;
@@ -120,45 +164,89 @@ fn compare_names(a: &LinkRecord, b: &LinkRecord) -> u8 {
     }
 }
 
-/// Compares two prepared records field by field.
-pub fn compare(a: &LinkRecord, b: &LinkRecord) -> Vector {
-    let name = compare_names(a, b);
-    let father = match (a.name.father_key(), b.name.father_key()) {
-        (Some(x), Some(y)) if x == y => 0,
-        (Some(x), Some(y)) if jaro_winkler(x, y) >= SIMILAR => 1,
-        (Some(_), Some(_)) => 2,
-        _ => MISSING,
-    };
-    let sex = match (a.sex, b.sex) {
-        (Some(x), Some(y)) => u8::from(x != y),
-        _ => MISSING,
-    };
-    let birth_year = match (a.birth_year, b.birth_year) {
-        (Some(x), Some(y)) => match (x - y).abs() {
-            0..=1 => 0,
-            2..=3 => 1,
-            _ => 2,
-        },
-        _ => MISSING,
-    };
-    let event_date = match (a.event_days, b.event_days) {
-        (Some((a0, a1)), Some((b0, b1))) => {
-            let gap = (b0 - a1).max(a0 - b1);
-            if gap <= 0 {
-                0
-            } else if gap <= 3 {
+fn compare_text(scale: Scale, a: &str, b: &str) -> u8 {
+    if a == b {
+        return 0;
+    }
+    match scale {
+        Scale::JaroWinkler => {
+            let similarity = jaro_winkler(a, b);
+            if similarity >= 0.92 {
                 1
-            } else {
+            } else if similarity >= 0.80 {
                 2
+            } else {
+                3
             }
         }
-        _ => MISSING,
-    };
-    let place = match (&a.place, &b.place) {
-        (Some(x), Some(y)) => u8::from(x != y),
-        _ => MISSING,
-    };
-    [name, father, sex, birth_year, event_date, place]
+        Scale::Edits => match strsim::osa_distance(a, b) {
+            1 => 1,
+            2 => 2,
+            _ => 3,
+        },
+    }
+}
+
+fn compare_one(comparison: &Comparison, a: &LinkRecord, b: &LinkRecord) -> u8 {
+    match comparison.kind {
+        Kind::PersonName => compare_names(a, b),
+        Kind::Father => match (a.name.father_key(), b.name.father_key()) {
+            (Some(x), Some(y)) if x == y => 0,
+            (Some(x), Some(y)) if jaro_winkler(x, y) >= SIMILAR => 1,
+            (Some(_), Some(_)) => 2,
+            _ => MISSING,
+        },
+        Kind::Sex => match (a.sex, b.sex) {
+            (Some(x), Some(y)) => u8::from(x != y),
+            _ => MISSING,
+        },
+        Kind::BirthYear => match (a.birth_year, b.birth_year) {
+            (Some(x), Some(y)) => match (x - y).abs() {
+                0..=1 => 0,
+                2..=3 => 1,
+                _ => 2,
+            },
+            _ => MISSING,
+        },
+        Kind::EventDate => match (a.event_days, b.event_days) {
+            (Some((a0, a1)), Some((b0, b1))) => {
+                let gap = (b0 - a1).max(a0 - b1);
+                if gap <= 0 {
+                    0
+                } else if gap <= 3 {
+                    1
+                } else {
+                    2
+                }
+            }
+            _ => MISSING,
+        },
+        Kind::Place => match (&a.place, &b.place) {
+            (Some(x), Some(y)) if x == y => 0,
+            (Some(_), Some(_)) if a.region.is_some() && a.region == b.region => 1,
+            (Some(_), Some(_)) => 2,
+            _ => MISSING,
+        },
+        Kind::Text | Kind::Exact => {
+            let Some(column) = comparison.column else {
+                return MISSING;
+            };
+            match (&a.columns[column], &b.columns[column]) {
+                (Some(x), Some(y)) if comparison.kind == Kind::Exact => u8::from(x != y),
+                (Some(x), Some(y)) => compare_text(comparison.scale, x, y),
+                _ => MISSING,
+            }
+        }
+    }
+}
+
+/// Compares two prepared records, one level per comparison.
+pub fn compare(comparisons: &[Comparison], a: &LinkRecord, b: &LinkRecord) -> Vector {
+    let mut vector = [MISSING; MAX_COMPARISONS];
+    for (slot, comparison) in vector.iter_mut().zip(comparisons) {
+        *slot = compare_one(comparison, a, b);
+    }
+    vector
 }
 
 #[cfg(test)]
@@ -181,8 +269,9 @@ mod tests {
                 record: r,
             })
             .collect();
-        let prepared = prepare(&inputs);
-        compare(&prepared[0], &prepared[1])[0]
+        let settings = Settings::default();
+        let prepared = prepare(&inputs, &settings);
+        compare(&comparisons(&settings), &prepared[0], &prepared[1])[0]
     }
 
     #[test]

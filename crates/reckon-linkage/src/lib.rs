@@ -41,23 +41,20 @@ pub mod comparison;
 pub mod evaluate;
 pub mod predict;
 mod prepare;
+pub mod settings;
 pub mod training;
 
-pub use prepare::{InputRecord, LinkRecord, prepare};
+pub use prepare::{InputRecord, LinkRecord, column_value, prepare};
+pub use settings::{Settings, SettingsError};
 
 use std::collections::HashMap;
 
 /// What linkage is asked to do.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LinkConfig {
-    /// Pairs at or above this match probability link.
-    pub threshold: f64,
-    /// Pairs from this probability up to the threshold go to human review.
-    pub review_from: f64,
-    /// Never put two records of one list into one person (lists without internal duplicates).
-    pub one_record_per_list: bool,
-    /// Seed for the random pairs that estimate u probabilities.
-    pub seed: u64,
+    /// The comparisons, blocking rules, thresholds and seed ([`Settings::default`] for the
+    /// standard list fields).
+    pub settings: Settings,
     /// Reviewers' decisions: `(record id, record id, same person?)`; they bind.
     pub decisions: Vec<(i64, i64, bool)>,
 }
@@ -65,10 +62,7 @@ pub struct LinkConfig {
 impl Default for LinkConfig {
     fn default() -> LinkConfig {
         LinkConfig {
-            threshold: 0.9,
-            review_from: 0.3,
-            one_record_per_list: false,
-            seed: 1,
+            settings: Settings::default(),
             decisions: Vec::new(),
         }
     }
@@ -106,19 +100,33 @@ pub struct LinkResult {
     pub blocking_report: Vec<(String, usize)>,
     /// The trained model.
     pub model: training::Model,
+    /// The comparisons the model was trained on, in vector order.
+    pub comparisons: Vec<comparison::Comparison>,
 }
 
 /// Links records into persons with the default comparisons, trained on the records themselves.
 pub fn link(records: &[InputRecord<'_>], config: &LinkConfig) -> LinkResult {
-    let prepared = prepare(records);
-    let blocked = blocking::candidate_pairs(&prepared);
+    let settings = &config.settings;
+    let comparisons = comparison::comparisons(settings);
+    let prepared = prepare(records, settings);
+    let blocked = blocking::candidate_pairs(&prepared, settings);
     let vectors: Vec<comparison::Vector> = blocked
         .pairs
         .iter()
-        .map(|&(a, b)| comparison::compare(&prepared[a as usize], &prepared[b as usize]))
+        .map(|&(a, b)| {
+            comparison::compare(&comparisons, &prepared[a as usize], &prepared[b as usize])
+        })
         .collect();
-    let model = training::train(&prepared, &vectors, config.seed);
-    let scored: Vec<predict::Score> = vectors.iter().map(|v| predict::score(&model, v)).collect();
+    let model = training::train(&prepared, &comparisons, &vectors, settings.seed);
+    let scored: Vec<predict::Score> = blocked
+        .pairs
+        .iter()
+        .zip(&vectors)
+        .map(|(&(a, b), v)| {
+            let pair = (&prepared[a as usize], &prepared[b as usize]);
+            predict::score(&model, &comparisons, v, Some(pair))
+        })
+        .collect();
     let index_of: HashMap<i64, usize> = prepared
         .iter()
         .enumerate()
@@ -145,8 +153,8 @@ pub fn link(records: &[InputRecord<'_>], config: &LinkConfig) -> LinkResult {
         &edges,
         &decisions,
         &cluster::ClusterConfig {
-            threshold: config.threshold,
-            one_record_per_list: config.one_record_per_list.then_some(lists.as_slice()),
+            threshold: settings.threshold,
+            one_record_per_list: settings.one_record_per_list.then_some(lists.as_slice()),
         },
     );
     let mut person_of = vec![0usize; prepared.len()];
@@ -164,7 +172,7 @@ pub fn link(records: &[InputRecord<'_>], config: &LinkConfig) -> LinkResult {
         .pairs
         .iter()
         .zip(scored)
-        .filter(|(_, score)| score.probability >= config.review_from)
+        .filter(|(_, score)| score.probability >= settings.review_from)
         .map(|(&(a, b), score)| {
             let (a, b) = (a as usize, b as usize);
             let linked = person_of[a] == person_of[b];
@@ -178,7 +186,7 @@ pub fn link(records: &[InputRecord<'_>], config: &LinkConfig) -> LinkResult {
                 record_b: id_b,
                 probability: score.probability,
                 weight: score.weight,
-                needs_review: !decided && (score.probability < config.threshold || !linked),
+                needs_review: !decided && (score.probability < settings.threshold || !linked),
                 linked,
                 contributions: score.contributions,
             }
@@ -200,5 +208,6 @@ pub fn link(records: &[InputRecord<'_>], config: &LinkConfig) -> LinkResult {
         n_candidate_pairs: blocked.pairs.len(),
         blocking_report: blocked.report,
         model,
+        comparisons,
     }
 }

@@ -1,13 +1,14 @@
 //! Prediction: match weights and probabilities with each field's contribution.
 
-use crate::comparison::{FIELDS, LEVELS, MISSING, Vector};
+use crate::LinkRecord;
+use crate::comparison::{Comparison, MISSING, Vector};
 use crate::training::Model;
 
 /// What one comparison contributed to a pair's match weight.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Contribution {
-    /// The field.
-    pub field: &'static str,
+    /// The comparison's name.
+    pub field: String,
     /// Its level's name, or `missing`.
     pub level: &'static str,
     /// log2(m/u), in bits; 0 for a missing value.
@@ -25,30 +26,53 @@ pub struct Score {
     pub contributions: Vec<Contribution>,
 }
 
-/// Scores a comparison vector.
-pub fn score(model: &Model, vector: &Vector) -> Score {
+/// Term-frequency adjustments are bounded to this many bits either way, so that one rare
+/// or common value cannot decide a pair alone.
+const MAX_TF_BITS: f64 = 4.0;
+
+/// Scores a pair's comparison vector. Where a comparison adjusts for term frequency and
+/// the pair agrees exactly, the weight moves by log2(f̄ / f): a value rarer than usual
+/// among agreeing pairs (f below f̄) adds bits, a common one takes them away.
+pub fn score(
+    model: &Model,
+    comparisons: &[Comparison],
+    vector: &Vector,
+    pair: Option<(&LinkRecord, &LinkRecord)>,
+) -> Score {
     let prior_bits = (model.prior / (1.0 - model.prior)).log2();
     let mut contributions = vec![Contribution {
-        field: "prior",
+        field: "prior".to_string(),
         level: "candidate pair",
         bits: prior_bits,
     }];
     let mut weight = prior_bits;
-    for (field, &level) in vector.iter().enumerate() {
+    for (index, (comparison, &level)) in comparisons.iter().zip(vector.iter()).enumerate() {
         if level == MISSING {
             contributions.push(Contribution {
-                field: FIELDS[field],
+                field: comparison.name.clone(),
                 level: "missing",
                 bits: 0.0,
             });
             continue;
         }
         let level = usize::from(level);
-        let bits = (model.m[field][level] / model.u[field][level]).log2();
+        let mut bits = (model.m[index][level] / model.u[index][level]).log2();
+        if level == 0
+            && comparison.term_frequency
+            && let Some((a, _)) = pair
+            && let Some(&typical) = model.typical_frequency.get(index)
+        {
+            let frequency = f64::from(a.frequencies[index]);
+            if frequency > 0.0 && typical > 0.0 {
+                bits += (typical / frequency)
+                    .log2()
+                    .clamp(-MAX_TF_BITS, MAX_TF_BITS);
+            }
+        }
         weight += bits;
         contributions.push(Contribution {
-            field: FIELDS[field],
-            level: LEVELS[field][level],
+            field: comparison.name.clone(),
+            level: comparison.levels()[level],
             bits,
         });
     }

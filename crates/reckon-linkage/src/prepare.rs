@@ -1,9 +1,12 @@
-//! Records made ready for comparison: names parsed once, dates as day ranges.
+//! Records made ready for comparison: names parsed once, dates as day ranges, the settings'
+//! columns read and cleaned, and how common each value is for term-frequency adjustment.
 
 use std::collections::HashMap;
 
 use reckon_model::{ListRecord, Sex};
 use reckon_names::{NormalizedName, SexEvidence, normalize};
+
+use crate::settings::{Kind, Settings};
 
 /// A record to link, borrowed from the caller.
 #[derive(Debug, Clone, Copy)]
@@ -31,14 +34,51 @@ pub struct LinkRecord {
     pub birth_year: Option<i32>,
     /// The event's first and last possible day numbers.
     pub event_days: Option<(i64, i64)>,
-    /// Loose key of the place.
+    /// Key of the place (the gazetteer's id when it knows the place).
     pub place: Option<String>,
+    /// The region the place lies in, when the gazetteer knows it.
+    pub region: Option<&'static str>,
+    /// The settings' columns ([`Settings::columns`] order), trimmed and lower-cased.
+    pub columns: Vec<Option<String>>,
+    /// Per comparison: the share of records with this record's value (term frequency), or
+    /// 0 where the comparison does not adjust for it.
+    pub frequencies: Vec<f32>,
+}
+
+/// The value of a column of a list record: one of the contract's fields by name, or any
+/// other column by its header (trimmed, case-insensitive).
+pub fn column_value(record: &ListRecord, column: &str) -> Option<String> {
+    let raw = match column {
+        "name" => Some(record.display_name()),
+        "surname" => record.surname.clone(),
+        "given_name" => record.given_name.clone(),
+        "patronymic" => record.patronymic.clone(),
+        "sex" => record.sex.map(|s| format!("{s:?}")),
+        "age" => record.age.map(|a| a.to_string()),
+        "birth_date" => record.birth_date.map(|d| d.to_string()),
+        "event_date" => record.event_date.map(|d| d.to_string()),
+        "place" => record.place.clone(),
+        "record_id" => Some(record.record_id.clone()),
+        "source" => record.source.clone(),
+        other => record
+            .attributes
+            .iter()
+            .find(|(header, _)| header.trim().eq_ignore_ascii_case(other.trim()))
+            .map(|(_, value)| value.clone()),
+    }?;
+    let cleaned = raw
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase();
+    (!cleaned.is_empty()).then_some(cleaned)
 }
 
 /// Parses and derives everything comparisons need, once per record.
-pub fn prepare(records: &[InputRecord<'_>]) -> Vec<LinkRecord> {
+pub fn prepare(records: &[InputRecord<'_>], settings: &Settings) -> Vec<LinkRecord> {
+    let columns = settings.columns();
     let mut lists: HashMap<&str, u32> = HashMap::new();
-    records
+    let mut prepared: Vec<LinkRecord> = records
         .iter()
         .map(|input| {
             let next = lists.len() as u32;
@@ -58,7 +98,12 @@ pub fn prepare(records: &[InputRecord<'_>]) -> Vec<LinkRecord> {
             let event_days = record
                 .event_date
                 .map(|d| (d.first_day_number(), d.last_day_number()));
+            let known = record.place.as_deref().and_then(reckon_names::lookup_place);
             let place = record.place.as_deref().and_then(reckon_names::place_key);
+            let region = known.and_then(|p| match p.kind {
+                reckon_names::PlaceKind::Region => Some(p.id),
+                reckon_names::PlaceKind::City => p.region.or(Some(p.id)),
+            });
             LinkRecord {
                 id: input.id,
                 list,
@@ -67,7 +112,56 @@ pub fn prepare(records: &[InputRecord<'_>]) -> Vec<LinkRecord> {
                 birth_year,
                 event_days,
                 place,
+                region,
+                columns: columns.iter().map(|c| column_value(record, c)).collect(),
+                frequencies: Vec::new(),
             }
         })
-        .collect()
+        .collect();
+    add_frequencies(&mut prepared, settings, &columns);
+    prepared
+}
+
+/// The value a comparison's term-frequency adjustment counts.
+pub(crate) fn tf_value(record: &LinkRecord, kind: Kind, column: Option<usize>) -> Option<String> {
+    match kind {
+        Kind::PersonName => {
+            let keys = record.name.loose_keys();
+            (!keys.is_empty()).then(|| keys.join(" "))
+        }
+        Kind::Father => record.name.father_key().map(str::to_string),
+        Kind::Place => record.place.clone(),
+        Kind::Text | Kind::Exact => column.and_then(|c| record.columns[c].clone()),
+        Kind::Sex | Kind::BirthYear | Kind::EventDate => None,
+    }
+}
+
+fn add_frequencies(records: &mut [LinkRecord], settings: &Settings, columns: &[String]) {
+    let n = records.len().max(1) as f32;
+    let mut all: Vec<Vec<f32>> = vec![vec![0.0; settings.comparisons.len()]; records.len()];
+    for (index, comparison) in settings.comparisons.iter().enumerate() {
+        if !comparison.term_frequency {
+            continue;
+        }
+        let column = comparison
+            .column
+            .as_ref()
+            .and_then(|c| columns.iter().position(|x| x == c));
+        let values: Vec<Option<String>> = records
+            .iter()
+            .map(|r| tf_value(r, comparison.kind, column))
+            .collect();
+        let mut counts: HashMap<&str, u32> = HashMap::new();
+        for value in values.iter().flatten() {
+            *counts.entry(value.as_str()).or_default() += 1;
+        }
+        for (slot, value) in all.iter_mut().zip(&values) {
+            if let Some(value) = value {
+                slot[index] = counts[value.as_str()] as f32 / n;
+            }
+        }
+    }
+    for (record, frequencies) in records.iter_mut().zip(all) {
+        record.frequencies = frequencies;
+    }
 }

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use crate::LinkRecord;
-use crate::comparison::{self, FIELDS, LEVELS, MISSING, Vector};
+use crate::comparison::{self, Comparison, MISSING, Vector};
 
 /// m and u probabilities per field and level, and the prior match probability among
 /// candidate pairs.
@@ -17,17 +17,21 @@ pub struct Model {
     pub prior: f64,
     /// Random pairs drawn to estimate u.
     pub n_random_pairs: usize,
+    /// Per comparison, the typical frequency of a value two records agree on
+    /// (Σ f² / Σ f over records), the reference of term-frequency adjustments; 0 where
+    /// the comparison does not adjust.
+    pub typical_frequency: Vec<f64>,
 }
 
 /// Probabilities are kept away from 0 and 1 so that no single field is a veto.
 const FLOOR: f64 = 1e-4;
 
 /// Starting m probabilities: strong agreement is likely for the same person.
-fn initial_m() -> Vec<Vec<f64>> {
-    LEVELS
+fn initial_m(comparisons: &[Comparison]) -> Vec<Vec<f64>> {
+    comparisons
         .iter()
-        .map(|levels| {
-            let n = levels.len();
+        .map(|comparison| {
+            let n = comparison.levels().len();
             (0..n)
                 .map(|level| {
                     if level == 0 {
@@ -73,8 +77,16 @@ fn normalise(counts: &[f64]) -> Vec<f64> {
 }
 
 /// Estimates u from random record pairs (almost all non-matches).
-pub fn estimate_u(records: &[LinkRecord], n_pairs: usize, seed: u64) -> Vec<Vec<f64>> {
-    let mut counts: Vec<Vec<f64>> = LEVELS.iter().map(|l| vec![1.0; l.len()]).collect();
+pub fn estimate_u(
+    records: &[LinkRecord],
+    comparisons: &[Comparison],
+    n_pairs: usize,
+    seed: u64,
+) -> Vec<Vec<f64>> {
+    let mut counts: Vec<Vec<f64>> = comparisons
+        .iter()
+        .map(|c| vec![1.0; c.levels().len()])
+        .collect();
     if records.len() >= 2 {
         let mut rng = SplitMix64(seed);
         for _ in 0..n_pairs {
@@ -83,8 +95,8 @@ pub fn estimate_u(records: &[LinkRecord], n_pairs: usize, seed: u64) -> Vec<Vec<
             if a == b {
                 continue;
             }
-            let vector = comparison::compare(&records[a], &records[b]);
-            for (field, &level) in vector.iter().enumerate() {
+            let vector = comparison::compare(comparisons, &records[a], &records[b]);
+            for (field, &level) in vector.iter().enumerate().take(comparisons.len()) {
                 if level != MISSING {
                     counts[field][usize::from(level)] += 1.0;
                 }
@@ -104,16 +116,33 @@ pub fn estimate_u(records: &[LinkRecord], n_pairs: usize, seed: u64) -> Vec<Vec<
 /// Splink-style training sessions gave pairwise F1 0.68–0.97; learning u within the
 /// candidates gave 0.986–1.000 (see docs/design/linkage-training.md). The probabilities
 /// are therefore P(same person | candidate pair, comparisons).
-pub fn train(records: &[LinkRecord], candidates: &[Vector], seed: u64) -> Model {
+pub fn train(
+    records: &[LinkRecord],
+    comparisons: &[Comparison],
+    candidates: &[Vector],
+    seed: u64,
+) -> Model {
     let n_random_pairs = (records.len() * 20).clamp(1_000, 200_000);
-    let random_u = estimate_u(records, n_random_pairs, seed);
+    let random_u = estimate_u(records, comparisons, n_random_pairs, seed);
     let session = patterns(candidates.iter().copied());
-    let (m, u, prior) = em(&session, initial_m(), random_u, 0.3);
+    let (m, u, prior) = em(&session, initial_m(comparisons), random_u, 0.3);
+    let typical_frequency = (0..comparisons.len())
+        .map(|index| {
+            let (mut squares, mut total) = (0.0, 0.0);
+            for record in records {
+                let f = f64::from(record.frequencies.get(index).copied().unwrap_or(0.0));
+                squares += f * f;
+                total += f;
+            }
+            if total > 0.0 { squares / total } else { 0.0 }
+        })
+        .collect();
     Model {
         m,
         u,
         prior,
         n_random_pairs,
+        typical_frequency,
     }
 }
 
@@ -157,7 +186,7 @@ pub(crate) fn em(
             let p = posterior(&m, &u, prior, vector);
             expected_matches += p * count;
             total += count;
-            for (field, &level) in vector.iter().enumerate() {
+            for (field, &level) in vector.iter().enumerate().take(m.len()) {
                 if level != MISSING {
                     m_counts[field][usize::from(level)] += p * count;
                     u_counts[field][usize::from(level)] += (1.0 - p) * count;
@@ -185,20 +214,13 @@ pub(crate) fn em(
 /// P(same person | vector) under the model.
 pub fn posterior(m: &[Vec<f64>], u: &[Vec<f64>], prior: f64, vector: &Vector) -> f64 {
     let mut log_ratio = (prior / (1.0 - prior)).ln();
-    for (field, &level) in vector.iter().enumerate() {
+    for (field, &level) in vector.iter().enumerate().take(m.len()) {
         if level != MISSING {
             let level = usize::from(level);
             log_ratio += (m[field][level] / u[field][level]).ln();
         }
     }
     1.0 / (1.0 + (-log_ratio).exp())
-}
-
-impl Model {
-    /// The fields' names, in vector order.
-    pub fn fields(&self) -> &'static [&'static str] {
-        &FIELDS
-    }
 }
 
 #[cfg(test)]
@@ -212,26 +234,32 @@ mod tests {
         let true_u = [0.05, 0.1, 0.5, 0.1, 0.3, 0.2];
         let mut rng = SplitMix64(7);
         let mut uniform = || (rng.next() >> 11) as f64 / (1u64 << 53) as f64;
+        let comparisons = comparison::comparisons(&crate::Settings::default());
         let mut vectors = Vec::new();
         for index in 0..50_000 {
             let is_match = index % 5 == 0; // prior 0.2
-            let mut vector = [0u8; 6];
+            let mut vector = [MISSING; crate::settings::MAX_COMPARISONS];
             for field in 0..6 {
                 let agree = if is_match {
                     true_m[field]
                 } else {
                     true_u[field]
                 };
-                let last = (LEVELS[field].len() - 1) as u8;
+                let last = (comparisons[field].levels().len() - 1) as u8;
                 vector[field] = if uniform() < agree { 0 } else { last };
             }
             vectors.push(vector);
         }
-        let flat: Vec<Vec<f64>> = LEVELS
+        let flat: Vec<Vec<f64>> = comparisons
             .iter()
-            .map(|l| vec![1.0 / l.len() as f64; l.len()])
+            .map(|c| vec![1.0 / c.levels().len() as f64; c.levels().len()])
             .collect();
-        let (m, u, prior) = em(&patterns(vectors.into_iter()), initial_m(), flat, 0.5);
+        let (m, u, prior) = em(
+            &patterns(vectors.into_iter()),
+            initial_m(&comparisons),
+            flat,
+            0.5,
+        );
         assert!((prior - 0.2).abs() < 0.01, "prior {prior}");
         for field in 0..6 {
             assert!(

@@ -133,9 +133,11 @@ pub fn demo(request: &DemoRequest, progress: &dyn Progress) -> Result<DemoSummar
     let linked = link(
         &mut store,
         &LinkRequest {
-            one_record_per_list: true,
-            seed: request.seed,
-            ..LinkRequest::default()
+            settings: reckon_linkage::Settings {
+                one_record_per_list: true,
+                seed: request.seed,
+                ..reckon_linkage::Settings::default()
+            },
         },
         ACTOR,
         progress,

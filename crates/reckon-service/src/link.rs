@@ -1,32 +1,16 @@
 //! Linking every record in the project into persons.
 
+pub use reckon_linkage::Settings;
 use reckon_linkage::{InputRecord, LinkConfig, PairOutcome, link as link_records};
 use reckon_store::{ModelDecision, NewLinkRun, Store};
 
 use crate::{Error, Progress};
 
-/// How to link.
-#[derive(Debug, Clone, PartialEq)]
+/// How to link: the settings (comparisons, blocking, thresholds, seed).
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct LinkRequest {
-    /// Match probability at or above which records link.
-    pub threshold: f64,
-    /// Lower bound of the review band.
-    pub review_from: f64,
-    /// Never put two records of one list together.
-    pub one_record_per_list: bool,
-    /// Seed for training's random pairs.
-    pub seed: u64,
-}
-
-impl Default for LinkRequest {
-    fn default() -> LinkRequest {
-        LinkRequest {
-            threshold: 0.9,
-            review_from: 0.3,
-            one_record_per_list: false,
-            seed: 1,
-        }
-    }
+    /// The linkage specification; [`Settings::default`] serves the standard list fields.
+    pub settings: Settings,
 }
 
 /// What a link run produced.
@@ -48,6 +32,48 @@ pub struct LinkReport {
     pub blocking: Vec<(String, usize)>,
     /// The match prior EM settled on.
     pub prior: f64,
+}
+
+/// Reads a linkage settings file (TOML); its mistakes are the user's input.
+pub fn load_settings(path: &std::path::Path) -> Result<Settings, Error> {
+    let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    Settings::from_toml(&text).map_err(|e| Error::BadInput(format!("{}: {e}", path.display())))
+}
+
+/// What blocking would cost, without linking: candidate pairs per rule and in all.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Plan {
+    /// Records that would be linked.
+    pub n_records: usize,
+    /// Pairs each rule yields (before removing pairs that several rules yield).
+    pub rules: Vec<(String, usize)>,
+    /// Distinct candidate pairs.
+    pub n_candidate_pairs: usize,
+}
+
+/// Runs blocking only, so that a user sees the cost of the rules before linking.
+pub fn plan(store: &Store, request: &LinkRequest) -> Result<Plan, Error> {
+    let stored = store.records()?;
+    let lists: Vec<String> = stored.iter().map(|r| r.source_id.to_string()).collect();
+    let inputs: Vec<InputRecord<'_>> = stored
+        .iter()
+        .zip(&lists)
+        .map(|(r, list)| InputRecord {
+            id: r.id,
+            list,
+            record: &r.record,
+        })
+        .collect();
+    let prepared = reckon_linkage::prepare(&inputs, &request.settings);
+    let blocked = reckon_linkage::blocking::candidate_pairs(&prepared, &request.settings);
+    Ok(Plan {
+        n_records: stored.len(),
+        rules: blocked.report,
+        n_candidate_pairs: blocked.pairs.len(),
+    })
 }
 
 /// The method's name stored with each run.
@@ -79,30 +105,29 @@ pub fn link(
         })
         .collect();
     let config = LinkConfig {
-        threshold: request.threshold,
-        review_from: request.review_from,
-        one_record_per_list: request.one_record_per_list,
-        seed: request.seed,
+        settings: request.settings.clone(),
         decisions: decisions.clone(),
     };
     let result = link_records(&inputs, &config);
     progress.finish();
     let n_review = result.pairs.iter().filter(|p| p.needs_review).count();
-    let settings = serde_json::json!({
-        "threshold": request.threshold,
-        "review_from": request.review_from,
-        "one_record_per_list": request.one_record_per_list,
-        "seed": request.seed,
+    let settings = &request.settings;
+    let stored_settings = serde_json::json!({
+        "threshold": settings.threshold,
+        "review_from": settings.review_from,
+        "one_record_per_list": settings.one_record_per_list,
+        "seed": settings.seed,
         "prior": result.model.prior,
         "m": result.model.m,
         "u": result.model.u,
-        "fields": result.model.fields(),
+        "fields": result.comparisons.iter().map(|c| c.name.as_str()).collect::<Vec<_>>(),
+        "blocking": settings.blocking.iter().map(|b| serde_json::json!({"name": b.name, "keys": b.keys})).collect::<Vec<_>>(),
     })
     .to_string();
     let run = NewLinkRun {
         method: METHOD.to_string(),
-        settings,
-        threshold: request.threshold,
+        settings: stored_settings,
+        threshold: settings.threshold,
         n_pairs: result.n_candidate_pairs,
         persons: result.persons.clone(),
         decisions: result.pairs.iter().map(model_decision).collect(),

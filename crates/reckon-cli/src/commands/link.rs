@@ -1,26 +1,66 @@
 //! `reckon link`.
 
-use reckon_service::link::{LinkRequest, link};
+use reckon_service::link::{LinkRequest, link, load_settings, plan};
 
 use crate::UsageError;
 use crate::args::{Global, LinkArgs};
 use crate::commands::{open, say};
 use crate::progress::Bars;
 
-pub(crate) fn run(global: &Global, args: &LinkArgs) -> anyhow::Result<()> {
-    if !(0.0..=1.0).contains(&args.threshold) || !(0.0..=1.0).contains(&args.review_from) {
+/// The settings from `--settings` (or the defaults) with the command line's overrides.
+pub(crate) fn settings_of(
+    file: Option<&std::path::Path>,
+    threshold: Option<f64>,
+    review_from: Option<f64>,
+    one_per_list: bool,
+    seed: Option<u64>,
+) -> anyhow::Result<reckon_service::link::Settings> {
+    let mut settings = match file {
+        Some(path) => load_settings(path)?,
+        None => reckon_service::link::Settings::default(),
+    };
+    if let Some(threshold) = threshold {
+        settings.threshold = threshold;
+    }
+    if let Some(review_from) = review_from {
+        settings.review_from = review_from;
+    }
+    settings.one_record_per_list |= one_per_list;
+    if let Some(seed) = seed {
+        settings.seed = seed;
+    }
+    if !(0.0..=1.0).contains(&settings.threshold) || !(0.0..=1.0).contains(&settings.review_from) {
         return Err(UsageError(
             "--threshold and --review-from are probabilities between 0 and 1".to_string(),
         )
         .into());
     }
+    settings.review_from = settings.review_from.min(settings.threshold);
+    Ok(settings)
+}
+
+pub(crate) fn run(global: &Global, args: &LinkArgs) -> anyhow::Result<()> {
+    let settings = settings_of(
+        args.settings.as_deref(),
+        args.threshold,
+        args.review_from,
+        args.one_per_list,
+        args.seed,
+    )?;
     let mut store = open(global)?;
-    let request = LinkRequest {
-        threshold: args.threshold,
-        review_from: args.review_from.min(args.threshold),
-        one_record_per_list: args.one_per_list,
-        seed: args.seed,
-    };
+    let request = LinkRequest { settings };
+    if args.plan {
+        let plan = plan(&store, &request)?;
+        println!("blocking {} records:", plan.n_records);
+        for (rule, n) in &plan.rules {
+            println!("  {rule}: {n} pairs");
+        }
+        println!(
+            "{} distinct candidate pairs to compare",
+            plan.n_candidate_pairs
+        );
+        return Ok(());
+    }
     let report = link(&mut store, &request, &global.user, &Bars::new(global.quiet))?;
     say(
         global,
