@@ -50,22 +50,13 @@ pub use settings::{Settings, SettingsError};
 use std::collections::HashMap;
 
 /// What linkage is asked to do.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct LinkConfig {
     /// The comparisons, blocking rules, thresholds and seed ([`Settings::default`] for the
     /// standard list fields).
     pub settings: Settings,
     /// Reviewers' decisions: `(record id, record id, same person?)`; they bind.
     pub decisions: Vec<(i64, i64, bool)>,
-}
-
-impl Default for LinkConfig {
-    fn default() -> LinkConfig {
-        LinkConfig {
-            settings: Settings::default(),
-            decisions: Vec::new(),
-        }
-    }
 }
 
 /// A pair worth keeping: a link, or a pair for review.
