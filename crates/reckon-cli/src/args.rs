@@ -39,6 +39,8 @@ pub(crate) enum Command {
     Import(ImportArgs),
     /// Link all records into persons.
     Link(LinkArgs),
+    /// Link the records of list files into persons, without a database.
+    Dedupe(DedupeArgs),
     /// Find records and persons by name, in any script, order or spelling.
     Search(SearchArgs),
     /// Show a person's records side by side (p12) or one record (r345).
@@ -58,6 +60,28 @@ pub(crate) enum Command {
     /// Measure speed and accuracy (results for docs/benchmarks.md).
     #[command(subcommand)]
     Bench(BenchCommand),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct DedupeArgs {
+    /// List files (CSV, TSV, XLSX); each is one list.
+    #[arg(required = true)]
+    pub(crate) files: Vec<PathBuf>,
+    /// Where to write one row per record with its cluster.
+    #[arg(long, value_name = "OUT.csv")]
+    pub(crate) output: PathBuf,
+    /// A linkage settings file (TOML); without it, the standard list fields.
+    #[arg(long, value_name = "FILE.toml")]
+    pub(crate) settings: Option<PathBuf>,
+    /// Match probability at or above which records link [default: 0.9, or the settings'].
+    #[arg(long)]
+    pub(crate) threshold: Option<f64>,
+    /// Never put two records of one file into one person.
+    #[arg(long)]
+    pub(crate) one_per_list: bool,
+    /// Seed for training [default: 1, or the settings'].
+    #[arg(long)]
+    pub(crate) seed: Option<u64>,
 }
 
 #[derive(Debug, Args)]
@@ -97,6 +121,15 @@ pub(crate) enum BenchCommand {
     },
     /// Cross-script keys of the name list: shared-key recall, over-merging, throughput.
     Names,
+    /// The FEBRL linkage benchmarks (dataset3 dedupe, dataset4a+4b link) against their truth.
+    Febrl {
+        /// The folder of FEBRL files (`shared/data/febrl`).
+        #[arg(long, default_value = "../shared/data/febrl")]
+        data: PathBuf,
+        /// The settings file.
+        #[arg(long, default_value = "examples/febrl.toml")]
+        settings: PathBuf,
+    },
     /// Bias and coverage of every method on simulated populations with known totals.
     Recovery {
         /// Replicates per scenario.

@@ -72,6 +72,7 @@ impl Field {
         match self {
             Field::RecordId => &[
                 "record_id",
+                "rec_id",
                 "id",
                 "№",
                 "no",

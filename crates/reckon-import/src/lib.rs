@@ -63,6 +63,13 @@ pub struct ImportConfig {
     pub mappings: Vec<(Field, String)>,
     /// Keep the good rows and return the bad ones in [`ParsedList::rejected`] instead of failing.
     pub skip_bad_rows: bool,
+    /// Columns kept as plain text attributes even where their header names a field (a
+    /// linkage settings file's `text_columns`, for data whose dates or codes the contract's
+    /// fields would refuse).
+    pub text_columns: Vec<String>,
+    /// Refuse rows without any name (the contract's rule; data linked on other fields,
+    /// such as the FEBRL benchmarks, may turn it off).
+    pub require_name: bool,
 }
 
 impl ImportConfig {
@@ -72,6 +79,8 @@ impl ImportConfig {
             format,
             mappings: Vec::new(),
             skip_bad_rows: false,
+            text_columns: Vec::new(),
+            require_name: true,
         }
     }
 }
@@ -172,6 +181,10 @@ pub struct ParsedList {
     pub delimiter: Option<char>,
     /// Which column each recognised field came from.
     pub columns: BTreeMap<Field, String>,
+    /// The header row as written.
+    pub headers: Vec<String>,
+    /// Each good record's cells as written, parallel to `records`.
+    pub cells: Vec<Vec<String>>,
 }
 
 /// The most errors collected before giving up on a file.
@@ -194,15 +207,22 @@ pub fn parse_list(bytes: &[u8], config: &ImportConfig) -> Result<ParsedList, Err
     };
     let mut rows = table.into_iter();
     let (_, headers) = rows.next().ok_or(Error::Empty)?;
-    let columns = map_columns(&headers, &config.mappings)?;
+    let mut columns = map_columns(&headers, &config.mappings)?;
+    let text: Vec<String> = config
+        .text_columns
+        .iter()
+        .map(|c| normalize_header(c))
+        .collect();
+    columns.retain(|_, index| !text.contains(&normalize_header(&headers[*index])));
     let mut records = Vec::new();
+    let mut raw_cells = Vec::new();
     let mut errors = Vec::new();
     let mut seen_ids: HashMap<String, usize> = HashMap::new();
     for (row_number, cells) in rows {
         if cells.iter().all(|cell| cell.trim().is_empty()) {
             continue;
         }
-        match build_record(row_number, &headers, &cells, &columns) {
+        match build_record(row_number, &headers, &cells, &columns, config.require_name) {
             Ok(record) => {
                 if let Some(first) = seen_ids.insert(record.record_id.clone(), row_number) {
                     errors.push(RowError {
@@ -213,6 +233,7 @@ pub fn parse_list(bytes: &[u8], config: &ImportConfig) -> Result<ParsedList, Err
                     });
                 } else {
                     records.push(record);
+                    raw_cells.push(cells.clone());
                 }
             }
             Err(mut row_errors) => errors.append(&mut row_errors),
@@ -234,6 +255,8 @@ pub fn parse_list(bytes: &[u8], config: &ImportConfig) -> Result<ParsedList, Err
             .into_iter()
             .map(|(field, index)| (field, headers[index].clone()))
             .collect(),
+        headers,
+        cells: raw_cells,
     })
 }
 
@@ -419,6 +442,7 @@ fn build_record(
     headers: &[String],
     cells: &[String],
     columns: &BTreeMap<Field, usize>,
+    require_name: bool,
 ) -> Result<ListRecord, Vec<RowError>> {
     let mut errors = Vec::new();
     let cell = |field: Field| -> Option<(&str, &str)> {
@@ -488,7 +512,7 @@ fn build_record(
             })
             .collect(),
     };
-    if record.display_name().is_empty() {
+    if require_name && record.display_name().is_empty() {
         errors.push(RowError {
             row,
             column: None,

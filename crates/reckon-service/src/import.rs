@@ -82,6 +82,8 @@ pub fn import(
         format: FileFormat::from_file_name(&file_name),
         mappings: request.mappings.clone(),
         skip_bad_rows: request.rejects_to.is_some(),
+        text_columns: Vec::new(),
+        require_name: true,
     };
     let parsed = parse_list(&bytes, &config).map_err(|source| Error::Import {
         path: request.path.clone(),

@@ -18,6 +18,7 @@
 #![deny(missing_docs)]
 
 pub mod bench;
+pub mod dedupe;
 pub mod demo;
 pub mod estimate;
 pub mod export;
@@ -37,8 +38,9 @@ pub enum Error {
     /// The store failed.
     #[error(transparent)]
     Store(#[from] reckon_store::Error),
-    /// A list file is not acceptable; nothing of it was imported.
-    #[error("{}: {source}", path.display())]
+    /// A list file is not acceptable; nothing of it was imported. (The message is the
+    /// path; the reason follows as the error's source.)
+    #[error("{}", path.display())]
     Import {
         /// The file.
         path: PathBuf,

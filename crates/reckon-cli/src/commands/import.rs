@@ -6,11 +6,8 @@ use reckon_service::import::{ImportReport, ImportRequest, import};
 
 use crate::UsageError;
 use crate::args::{Global, ImportArgs, Kind};
-use crate::commands::{count, open, say};
+use crate::commands::{count, open, report_bad_rows, say};
 use crate::progress::Bars;
-
-/// How many row problems to print before summarising the rest.
-const SHOWN_ROW_ERRORS: usize = 20;
 
 pub(crate) fn run(global: &Global, args: &ImportArgs) -> anyhow::Result<()> {
     let mappings = args
@@ -113,19 +110,10 @@ pub(crate) fn run(global: &Global, args: &ImportArgs) -> anyhow::Result<()> {
             path,
             source: reckon_import::Error::BadRows { errors },
         }) => {
-            eprintln!(
-                "error: {}: {}; nothing was imported",
-                path.display(),
-                count(errors.len(), "bad row", "bad rows")
-            );
-            for error in errors.iter().take(SHOWN_ROW_ERRORS) {
-                eprintln!("  {error}");
-            }
-            if errors.len() > SHOWN_ROW_ERRORS {
-                eprintln!("  … and {} more", errors.len() - SHOWN_ROW_ERRORS);
-            }
-            eprintln!(
-                "fix the file and import it again, or use --skip-bad-rows REJECTS.csv to import the good rows"
+            report_bad_rows(
+                &path,
+                &errors,
+                "fix the file and import it again, or use --skip-bad-rows REJECTS.csv to import the good rows",
             );
             std::process::exit(2);
         }

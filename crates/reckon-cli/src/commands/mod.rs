@@ -1,12 +1,13 @@
 //! One module per command; `run` dispatches.
 
 mod backup;
+mod dedupe;
 mod demo;
 mod estimate;
 mod export;
 mod import;
 mod init;
-mod link;
+pub(crate) mod link;
 mod report;
 mod search;
 mod verify;
@@ -20,6 +21,7 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Init => init::run(global),
         Command::Import(args) => import::run(global, &args),
         Command::Link(args) => link::run(global, &args),
+        Command::Dedupe(args) => dedupe::run(global, &args),
         Command::Search(args) => search::run_search(global, &args),
         Command::Show(args) => search::run_show(global, &args),
         Command::Estimate(args) => estimate::run(global, &args),
@@ -37,6 +39,9 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<()> {
                     bench::recovery(replicates, seed)
                 }
                 crate::args::BenchCommand::Names => bench::names(),
+                crate::args::BenchCommand::Febrl { data, settings } => {
+                    bench::febrl(&data, &settings)?
+                }
             };
             print!("{table}");
             Ok(())
@@ -59,6 +64,29 @@ pub(crate) fn print_all(text: &str) -> anyhow::Result<()> {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         result => Ok(result?),
     }
+}
+
+/// How many bad rows are printed before "… and N more".
+const SHOWN_ROW_ERRORS: usize = 20;
+
+/// Prints a refused list file's bad rows to standard error.
+pub(crate) fn report_bad_rows(
+    path: &std::path::Path,
+    errors: &[reckon_import::RowError],
+    hint: &str,
+) {
+    eprintln!(
+        "error: {}: {}; nothing was imported",
+        path.display(),
+        count(errors.len(), "bad row", "bad rows")
+    );
+    for error in errors.iter().take(SHOWN_ROW_ERRORS) {
+        eprintln!("  {error}");
+    }
+    if errors.len() > SHOWN_ROW_ERRORS {
+        eprintln!("  … and {} more", errors.len() - SHOWN_ROW_ERRORS);
+    }
+    eprintln!("{hint}");
 }
 
 /// Opens the project database.
