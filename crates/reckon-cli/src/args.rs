@@ -73,7 +73,7 @@ pub(crate) struct DedupeArgs {
     /// A linkage settings file (TOML); without it, the standard list fields.
     #[arg(long, value_name = "FILE.toml")]
     pub(crate) settings: Option<PathBuf>,
-    /// Match probability at or above which records link [default: 0.9, or the settings'].
+    /// Match probability at or above which records link [default: 0.7, or the settings'].
     #[arg(long)]
     pub(crate) threshold: Option<f64>,
     /// Never put two records of one file into one person.
@@ -121,6 +121,24 @@ pub(crate) enum BenchCommand {
     },
     /// Cross-script keys of the name list: shared-key recall, over-merging, throughput.
     Names,
+    /// Linkage at scale on synthetic cross-script lists: recall, F1, time per stage, memory.
+    Linkage {
+        /// About this many records.
+        #[arg(long, default_value_t = 100_000)]
+        records: usize,
+        /// Scenario seed.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// A linkage settings file; without it, the standard fields.
+        #[arg(long)]
+        settings: Option<PathBuf>,
+        /// Never put two records of one list together (the scenario's lists repeat no one).
+        #[arg(long)]
+        one_per_list: bool,
+        /// Match probability at or above which records link.
+        #[arg(long)]
+        threshold: Option<f64>,
+    },
     /// The FEBRL linkage benchmarks (dataset3 dedupe, dataset4a+4b link) against their truth.
     Febrl {
         /// The folder of FEBRL files (`shared/data/febrl`).
@@ -179,7 +197,7 @@ pub(crate) struct LinkArgs {
     /// it, the standard list fields. See docs/guide/linkage-settings.md.
     #[arg(long, value_name = "FILE.toml")]
     pub(crate) settings: Option<PathBuf>,
-    /// Match probability at or above which records link [default: 0.9, or the settings'].
+    /// Match probability at or above which records link [default: 0.7, or the settings'].
     #[arg(long)]
     pub(crate) threshold: Option<f64>,
     /// Lower bound of the band of pairs sent to review [default: 0.3, or the settings'].

@@ -36,6 +36,58 @@ fn part_values(record: &LinkRecord, columns: &[String], key: &str) -> Vec<String
             let name = &record.name;
             let loose = || name.loose_keys().into_iter().map(str::to_string).collect();
             match transform {
+                Some("pairs") => {
+                    // Every two of the person's own full tokens, order-free.
+                    let keys = name.loose_keys();
+                    let mut out = Vec::new();
+                    for (i, a) in keys.iter().enumerate() {
+                        for b in &keys[i + 1..] {
+                            out.push(format!("{a} {b}"));
+                        }
+                    }
+                    out
+                }
+                Some("token_initial") => {
+                    // Each full token, as written or nearly (its loose key, its consonant
+                    // skeleton, its first five letters, without a first vowel), with the
+                    // initial of each other token, initials included: ЖУБАНАЗАРОВ Н.А. meets
+                    // Nursultan Zhubanazarov, Керимебкова Амлагуль meets Керимбекова
+                    // Алмагуль, Рысбаев С. meets Сүлеймен Ырысбаев.
+                    let tokens: Vec<&reckon_names::NameToken> = name.own_tokens().collect();
+                    let mut out = Vec::new();
+                    for (i, token) in tokens.iter().enumerate() {
+                        if token.role() == reckon_names::Role::Initial {
+                            continue;
+                        }
+                        let mut variants: Vec<String> = Vec::new();
+                        for key in token.loose() {
+                            variants.push(format!("l{key}"));
+                            variants
+                                .extend(reckon_names::skeleton_key(key).map(|k| format!("s{k}")));
+                            let chars: Vec<char> = key.chars().collect();
+                            if chars.len() >= 7 {
+                                variants
+                                    .push(format!("p{}", chars[..5].iter().collect::<String>()));
+                            }
+                            // A dropped first vowel (Ырысбаев / Рысбаев).
+                            if chars.len() >= 5 && matches!(chars[0], 'a' | 'e' | 'i' | 'o' | 'u') {
+                                variants
+                                    .push(format!("l{}", chars[1..].iter().collect::<String>()));
+                            }
+                        }
+                        for (j, other) in tokens.iter().enumerate() {
+                            if i == j {
+                                continue;
+                            }
+                            for initial in other.loose().iter().filter_map(|k| initial_of(k)) {
+                                for variant in &variants {
+                                    out.push(format!("{variant} {initial}"));
+                                }
+                            }
+                        }
+                    }
+                    out
+                }
                 Some("skeleton") => name.skeleton_keys(),
                 Some("phonetic") => name
                     .phonetic_keys()
@@ -72,11 +124,20 @@ fn part_values(record: &LinkRecord, columns: &[String], key: &str) -> Vec<String
             .map(|y| y.to_string())
             .into_iter()
             .collect(),
-        "event_date" => record
-            .event_days
-            .map(|(first_day, _)| first_day.to_string())
-            .into_iter()
-            .collect(),
+        "event_date" => match record.event_days {
+            Some((first, last)) if first == last => vec![format!("d{first}")],
+            Some((first, last)) => {
+                // A date known to the month meets others known to the month.
+                let (year, month, _) = reckon_model::civil_from_days(first);
+                let (last_year, last_month, _) = reckon_model::civil_from_days(last);
+                if (year, month) == (last_year, last_month) {
+                    vec![format!("m{year}-{month}")]
+                } else {
+                    Vec::new()
+                }
+            }
+            None => Vec::new(),
+        },
         "place" => record.place.clone().into_iter().collect(),
         other => {
             let Some(value) = columns
@@ -100,6 +161,13 @@ fn part_values(record: &LinkRecord, columns: &[String], key: &str) -> Vec<String
             }
         }
     }
+}
+
+/// The letter a name begins with, for blocking on initials: ш and ч (sh, ch, c) count as
+/// one, as Шыңғыс and Чингис show.
+fn initial_of(loose: &str) -> Option<char> {
+    let first = loose.chars().next()?;
+    Some(if first == 'c' { 's' } else { first })
 }
 
 /// The keys a rule gives a record: every combination of its parts' values.

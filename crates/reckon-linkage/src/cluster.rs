@@ -16,6 +16,8 @@ pub struct Edge {
 pub struct ClusterConfig<'a> {
     /// Only edges at or above this probability link.
     pub threshold: f64,
+    /// Edges at or above this probability support a merge of two clusters (see [`cluster`]).
+    pub support: f64,
     /// With a list index per record: never put two records of one list together.
     pub one_record_per_list: Option<&'a [u32]>,
 }
@@ -49,9 +51,11 @@ impl Clusters {
 /// Clusters `n` records.
 ///
 /// Human "same person" decisions are applied first and always hold; "different persons"
-/// decisions are never crossed. Model links are then taken strongest first. Two clusters
-/// that already hold several records merge only if enough of their members link strongly
-/// (at least half of the smaller cluster): one weak link does not chain two people together.
+/// decisions are never crossed. Model links at or above the threshold are then taken
+/// strongest first. Two clusters that already hold several records merge only if at least
+/// half of the smaller cluster's members are linked to the other cluster by an edge at or
+/// above `support`: one link does not chain two people together, while the records of one
+/// person, whose cross-script pairs are often only probable, still come together.
 pub fn cluster(
     n: usize,
     edges: &[Edge],
@@ -87,7 +91,10 @@ pub fn cluster(
             .then((x.a, x.b).cmp(&(y.a, y.b)))
     });
     let mut neighbours: Vec<Vec<usize>> = vec![Vec::new(); n];
-    for edge in &strong {
+    for edge in edges
+        .iter()
+        .filter(|e| e.probability >= config.support.min(config.threshold))
+    {
         neighbours[edge.a].push(edge.b);
         neighbours[edge.b].push(edge.a);
     }
@@ -151,6 +158,7 @@ mod tests {
 
     const CONFIG: ClusterConfig<'static> = ClusterConfig {
         threshold: 0.9,
+        support: 0.9,
         one_record_per_list: None,
     };
 
@@ -173,6 +181,36 @@ mod tests {
     }
 
     #[test]
+    fn probable_links_support_a_merge_that_one_strong_link_starts() {
+        // {0,1,2} and {3,4,5} are one person's records in two scripts: one strong cross
+        // link (2–3) and probable others (0–4, 1–5). With support at 0.5 they merge; when
+        // only strong links count (support 0.9), two of three members lack support.
+        let edges = [
+            edge(0, 1, 0.99),
+            edge(1, 2, 0.99),
+            edge(0, 2, 0.99),
+            edge(3, 4, 0.99),
+            edge(4, 5, 0.99),
+            edge(3, 5, 0.99),
+            edge(2, 3, 0.95),
+            edge(0, 4, 0.7),
+            edge(1, 5, 0.6),
+        ];
+        let supported = ClusterConfig {
+            support: 0.5,
+            ..CONFIG
+        };
+        assert_eq!(
+            cluster(6, &edges, &[], &supported),
+            vec![vec![0, 1, 2, 3, 4, 5]]
+        );
+        assert_eq!(
+            cluster(6, &edges, &[], &CONFIG),
+            vec![vec![0, 1, 2], vec![3, 4, 5]]
+        );
+    }
+
+    #[test]
     fn human_decisions_bind() {
         let edges = [edge(0, 1, 0.99), edge(1, 2, 0.2)];
         let decided = cluster(3, &edges, &[(0, 1, false), (1, 2, true)], &CONFIG);
@@ -184,6 +222,7 @@ mod tests {
         let lists = [0, 0, 1];
         let config = ClusterConfig {
             threshold: 0.9,
+            support: 0.9,
             one_record_per_list: Some(&lists),
         };
         let edges = [edge(0, 2, 0.99), edge(1, 2, 0.98)];

@@ -49,6 +49,26 @@ pub use settings::{Settings, SettingsError};
 
 use std::collections::HashMap;
 
+/// Reports progress through linkage's stages (the CLI draws bars; tests ignore it).
+pub trait Progress {
+    /// A stage begins with this many steps (0 when unknown).
+    fn start(&self, stage: &str, total: u64);
+    /// The current stage has reached `done` steps.
+    fn set(&self, done: u64);
+    /// The current stage is finished.
+    fn finish(&self);
+}
+
+/// Progress that shows nothing.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Silent;
+
+impl Progress for Silent {
+    fn start(&self, _stage: &str, _total: u64) {}
+    fn set(&self, _done: u64) {}
+    fn finish(&self) {}
+}
+
 /// What linkage is asked to do.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LinkConfig {
@@ -93,22 +113,48 @@ pub struct LinkResult {
     pub model: training::Model,
     /// The comparisons the model was trained on, in vector order.
     pub comparisons: Vec<comparison::Comparison>,
+    /// Seconds each stage took: prepare, blocking, compare, train, score, cluster.
+    pub timings: Vec<(&'static str, f64)>,
 }
 
-/// Links records into persons with the default comparisons, trained on the records themselves.
+/// Links records into persons with the configured comparisons, trained on the records
+/// themselves.
 pub fn link(records: &[InputRecord<'_>], config: &LinkConfig) -> LinkResult {
+    link_with_progress(records, config, &Silent)
+}
+
+/// [`link`], reporting each stage to `progress`.
+pub fn link_with_progress(
+    records: &[InputRecord<'_>],
+    config: &LinkConfig,
+    progress: &dyn Progress,
+) -> LinkResult {
     let settings = &config.settings;
+    let mut timings = Vec::new();
+    let mut clock = std::time::Instant::now();
+    let mut lap = |name: &'static str, timings: &mut Vec<(&'static str, f64)>| {
+        timings.push((name, clock.elapsed().as_secs_f64()));
+        clock = std::time::Instant::now();
+    };
     let comparisons = comparison::comparisons(settings);
+    progress.start("prepare", records.len() as u64);
     let prepared = prepare(records, settings);
+    progress.finish();
+    lap("prepare", &mut timings);
+    progress.start("blocking", 0);
     let blocked = blocking::candidate_pairs(&prepared, settings);
-    let vectors: Vec<comparison::Vector> = blocked
-        .pairs
-        .iter()
-        .map(|&(a, b)| {
-            comparison::compare(&comparisons, &prepared[a as usize], &prepared[b as usize])
-        })
-        .collect();
+    progress.finish();
+    lap("blocking", &mut timings);
+    progress.start("compare", blocked.pairs.len() as u64);
+    let vectors: Vec<comparison::Vector> =
+        comparison::compare_all(&comparisons, &prepared, &blocked.pairs, progress);
+    progress.finish();
+    lap("compare", &mut timings);
+    progress.start("train", 0);
     let model = training::train(&prepared, &comparisons, &vectors, settings.seed);
+    progress.finish();
+    lap("train", &mut timings);
+    progress.start("score", blocked.pairs.len() as u64);
     let scored: Vec<predict::Score> = blocked
         .pairs
         .iter()
@@ -118,6 +164,9 @@ pub fn link(records: &[InputRecord<'_>], config: &LinkConfig) -> LinkResult {
             predict::score(&model, &comparisons, v, Some(pair))
         })
         .collect();
+    progress.finish();
+    lap("score", &mut timings);
+    progress.start("cluster", 0);
     let index_of: HashMap<i64, usize> = prepared
         .iter()
         .enumerate()
@@ -145,6 +194,7 @@ pub fn link(records: &[InputRecord<'_>], config: &LinkConfig) -> LinkResult {
         &decisions,
         &cluster::ClusterConfig {
             threshold: settings.threshold,
+            support: settings.support,
             one_record_per_list: settings.one_record_per_list.then_some(lists.as_slice()),
         },
     );
@@ -193,6 +243,8 @@ pub fn link(records: &[InputRecord<'_>], config: &LinkConfig) -> LinkResult {
         })
         .collect();
     persons.sort();
+    progress.finish();
+    lap("cluster", &mut timings);
     LinkResult {
         persons,
         pairs,
@@ -200,5 +252,6 @@ pub fn link(records: &[InputRecord<'_>], config: &LinkConfig) -> LinkResult {
         blocking_report: blocked.report,
         model,
         comparisons,
+        timings,
     }
 }

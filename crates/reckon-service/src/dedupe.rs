@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use reckon_import::{FileFormat, ImportConfig, parse_list};
-use reckon_linkage::{InputRecord, LinkConfig, LinkResult, Settings, link};
+use reckon_linkage::{InputRecord, LinkConfig, LinkResult, Settings};
 use reckon_model::ListRecord;
 
 use crate::{Error, Progress};
@@ -87,7 +87,6 @@ pub fn dedupe(
     settings: &Settings,
     progress: &dyn Progress,
 ) -> Result<Deduped, Error> {
-    progress.start("link", 0);
     let mut inputs = Vec::new();
     let mut place = Vec::new();
     for (l, list) in lists.iter().enumerate() {
@@ -100,14 +99,14 @@ pub fn dedupe(
             place.push((l, r));
         }
     }
-    let result = link(
+    let result = reckon_linkage::link_with_progress(
         &inputs,
         &LinkConfig {
             settings: settings.clone(),
             decisions: Vec::new(),
         },
+        &crate::LinkageProgress(progress),
     );
-    progress.finish();
     let mut assignments: Vec<Vec<(usize, Option<f64>)>> = lists
         .iter()
         .map(|list| vec![(0, None); list.records.len()])

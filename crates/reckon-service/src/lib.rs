@@ -122,6 +122,21 @@ impl Progress for NoProgress {
     fn finish(&self) {}
 }
 
+/// Linkage's stages shown through a [`Progress`].
+pub(crate) struct LinkageProgress<'a>(pub(crate) &'a dyn Progress);
+
+impl reckon_linkage::Progress for LinkageProgress<'_> {
+    fn start(&self, stage: &str, total: u64) {
+        self.0.start(stage, total);
+    }
+    fn set(&self, done: u64) {
+        self.0.set(done);
+    }
+    fn finish(&self) {
+        self.0.finish();
+    }
+}
+
 /// Reads a file, naming it in the error.
 pub(crate) fn read_file(path: &std::path::Path) -> Result<Vec<u8>, Error> {
     std::fs::read(path).map_err(|source| Error::Io {

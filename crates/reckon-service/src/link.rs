@@ -1,7 +1,7 @@
 //! Linking every record in the project into persons.
 
 pub use reckon_linkage::Settings;
-use reckon_linkage::{InputRecord, LinkConfig, PairOutcome, link as link_records};
+use reckon_linkage::{InputRecord, LinkConfig, PairOutcome};
 use reckon_store::{ModelDecision, NewLinkRun, Store};
 
 use crate::{Error, Progress};
@@ -87,7 +87,6 @@ pub fn link(
     actor: &str,
     progress: &dyn Progress,
 ) -> Result<LinkReport, Error> {
-    progress.start("link", 0);
     let stored = store.records()?;
     let decisions: Vec<(i64, i64, bool)> = store
         .human_decisions()?
@@ -108,8 +107,8 @@ pub fn link(
         settings: request.settings.clone(),
         decisions: decisions.clone(),
     };
-    let result = link_records(&inputs, &config);
-    progress.finish();
+    let result =
+        reckon_linkage::link_with_progress(&inputs, &config, &crate::LinkageProgress(progress));
     let n_review = result.pairs.iter().filter(|p| p.needs_review).count();
     let settings = &request.settings;
     let stored_settings = serde_json::json!({

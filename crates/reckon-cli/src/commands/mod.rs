@@ -39,6 +39,22 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<()> {
                     bench::recovery(replicates, seed)
                 }
                 crate::args::BenchCommand::Names => bench::names(),
+                crate::args::BenchCommand::Linkage {
+                    records,
+                    seed,
+                    settings,
+                    one_per_list,
+                    threshold,
+                } => {
+                    let settings = link::settings_of(
+                        settings.as_deref(),
+                        threshold,
+                        None,
+                        one_per_list,
+                        None,
+                    )?;
+                    bench::linkage(records, seed, &settings)?
+                }
                 crate::args::BenchCommand::Febrl { data, settings } => {
                     bench::febrl(&data, &settings)?
                 }

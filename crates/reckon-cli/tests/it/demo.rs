@@ -74,7 +74,7 @@ fn project_mode_import_link_estimate_report() {
     }
     let link = fresh.run(&["link", "--one-per-list", "-v"]);
     assert!(link.status.success(), "{}", stderr(&link));
-    assert!(stdout(&link).contains("blocking: loose name key"));
+    assert!(stdout(&link).contains("blocking: two name tokens"));
     let estimate = fresh.run(&["estimate", "--format", "json"]);
     assert!(estimate.status.success(), "{}", stderr(&estimate));
     let value: serde_json::Value = serde_json::from_slice(&estimate.stdout).unwrap();
