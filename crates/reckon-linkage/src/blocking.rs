@@ -6,10 +6,6 @@ use std::collections::HashMap;
 use crate::LinkRecord;
 use crate::settings::{BlockingSpec, Settings, split_key};
 
-/// Blocks larger than this are skipped: their keys are too common to tell anyone apart,
-/// and the other rules still bring true pairs together. Reported in [`Blocked::report`].
-pub const MAX_BLOCK: usize = 2_000;
-
 /// Candidate pairs and the cost of each rule.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Blocked {
@@ -199,6 +195,7 @@ fn rule_keys(record: &LinkRecord, columns: &[String], rule: &BlockingSpec) -> Ve
 /// Candidate pairs under every rule of the settings, deduplicated.
 pub fn candidate_pairs(records: &[LinkRecord], settings: &Settings) -> Blocked {
     let columns = settings.columns();
+    let max_block = settings.max_block;
     let mut pairs = Vec::new();
     let mut report = Vec::new();
     for rule in &settings.blocking {
@@ -212,7 +209,7 @@ pub fn candidate_pairs(records: &[LinkRecord], settings: &Settings) -> Blocked {
         let before = pairs.len();
         let mut skipped = 0;
         for members in blocks.values() {
-            if members.len() > MAX_BLOCK {
+            if members.len() > max_block {
                 skipped += 1;
                 continue;
             }
@@ -225,7 +222,7 @@ pub fn candidate_pairs(records: &[LinkRecord], settings: &Settings) -> Blocked {
         report.push((rule_name.to_string(), pairs.len() - before));
         if skipped > 0 {
             report.push((
-                format!("{rule_name}: blocks over {MAX_BLOCK} records skipped"),
+                format!("{rule_name}: blocks over {max_block} records skipped"),
                 skipped,
             ));
         }

@@ -35,9 +35,9 @@ impl Comparison {
             (Kind::PersonName, _) => &[
                 "all tokens agree",
                 "all tokens sound alike",
-                "all tokens similar",
                 "token and initial",
                 "one token, nothing to contradict",
+                "all tokens similar",
                 "one token, others differ",
                 "different",
             ],
@@ -172,15 +172,17 @@ fn compare_names(a: &LinkRecord, b: &LinkRecord) -> u8 {
     // Full tokens left unmatched on both sides contradict each other (Марат Ахметбеков
     // against Марат Дамир): one shared token is then weak evidence.
     let conflict = used_a.iter().any(|u| !u) && used_b.iter().any(|u| !u);
+    // Levels in order of the evidence they carry, as measured on the synthetic lists:
+    // typos in every token (Ерлан / Ержан) say less than one token and an initial.
     if shorter >= 2 && exact >= 2 {
         0
     } else if shorter >= 2 && alike >= 2 {
         1
-    } else if shorter >= 2 && similar >= 2 {
-        2
     } else if similar >= 1 && initial_agrees {
+        2
+    } else if similar == 1 && !conflict {
         3
-    } else if similar >= 1 && !conflict {
+    } else if shorter >= 2 && similar >= 2 {
         4
     } else if similar >= 1 {
         5
@@ -362,9 +364,9 @@ mod tests {
         assert_eq!(level("АБДРАХМАНОВ Айбол", "Abdirahmanov Aibol"), 1);
         assert_eq!(level("Чокан Марат", "Shoqan Marat"), 1);
         assert_eq!(level("Жубаназаров Нурсултан", "Жубаназаров Нурсултон"), 1);
-        assert_eq!(level("Жубаназаров Нурсултан", "Жубаназаров Нурсуптан"), 2);
-        assert_eq!(level("ЖУБАНАЗАРОВ Н.А.", "Nursultan Zhubanazarov"), 3);
-        assert_eq!(level("Жубаназаров", "Nursultan Zhubanazarov"), 4);
+        assert_eq!(level("ЖУБАНАЗАРОВ Н.А.", "Nursultan Zhubanazarov"), 2);
+        assert_eq!(level("Жубаназаров", "Nursultan Zhubanazarov"), 3);
+        assert_eq!(level("Жубаназаров Нурсултан", "Жубаназаров Нурсуптан"), 4);
         assert_eq!(level("Жубаназаров Ерлан", "Nursultan Zhubanazarov"), 5);
         assert_eq!(level("Иванов Иван", "Nursultan Zhubanazarov"), 6);
     }

@@ -113,6 +113,11 @@ pub struct Settings {
     /// Never put two records of one list into one person.
     #[serde(default)]
     pub one_record_per_list: bool,
+    /// Blocks with more records than this are skipped: their key is too common to tell
+    /// anyone apart (a block of n records costs n²/2 comparisons), and the other rules
+    /// still bring true pairs together. The report says how many were skipped.
+    #[serde(default = "default_max_block")]
+    pub max_block: usize,
     /// Seed for the random pairs that start u.
     #[serde(default = "default_seed")]
     pub seed: u64,
@@ -140,6 +145,10 @@ fn default_review_from() -> f64 {
 
 fn default_support() -> f64 {
     0.5
+}
+
+fn default_max_block() -> usize {
+    300
 }
 
 fn default_seed() -> u64 {
@@ -290,6 +299,7 @@ impl Default for Settings {
             review_from: default_review_from(),
             support: default_support(),
             one_record_per_list: false,
+            max_block: default_max_block(),
             seed: default_seed(),
             text_columns: Vec::new(),
             comparisons: vec![

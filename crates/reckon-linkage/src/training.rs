@@ -123,9 +123,42 @@ pub fn train(
     seed: u64,
 ) -> Model {
     let n_random_pairs = (records.len() * 20).clamp(1_000, 200_000);
-    let random_u = estimate_u(records, comparisons, n_random_pairs, seed);
+    // Random pairs among a few dozen records describe nothing: start from what two
+    // different people usually share instead.
+    let random_u = if records.len() < MIN_RECORDS_FOR_RANDOM_U {
+        expert_u(comparisons)
+    } else {
+        estimate_u(records, comparisons, n_random_pairs, seed)
+    };
+    if candidates.len() < MIN_CANDIDATES_FOR_EM {
+        // Too few pairs to learn from: the starting values stand.
+        return Model {
+            m: initial_m(comparisons),
+            u: random_u,
+            prior: 0.3,
+            n_random_pairs,
+            typical_frequency: vec![0.0; comparisons.len()],
+        };
+    }
     let session = patterns(candidates.iter().copied());
-    let (m, u, prior) = em(&session, initial_m(comparisons), random_u, 0.3);
+    let monotone_fields = vec![true; comparisons.len()];
+    // A person is on each list at most once, as a rule: matches among candidates cannot
+    // outnumber records × (lists − 1) / 2, which bounds the prior EM may settle on.
+    let n_lists = records
+        .iter()
+        .map(|r| r.list)
+        .max()
+        .map_or(1, |l| l as usize + 1);
+    let most_matches = records.len() as f64 * (n_lists.max(2) - 1) as f64 / 2.0;
+    let prior_cap = (most_matches / candidates.len().max(1) as f64).clamp(FLOOR, 0.5);
+    let (m, u, prior) = em(
+        &monotone_fields,
+        &session,
+        initial_m(comparisons),
+        random_u,
+        prior_cap.min(0.3),
+        prior_cap,
+    );
     let typical_frequency = (0..comparisons.len())
         .map(|index| {
             let (mut squares, mut total) = (0.0, 0.0);
@@ -157,16 +190,55 @@ fn patterns(vectors: impl Iterator<Item = Vector>) -> Vec<(Vector, f64)> {
     out
 }
 
+/// Below this many records, u starts from [`expert_u`] rather than random pairs.
+const MIN_RECORDS_FOR_RANDOM_U: usize = 50;
+
+/// Below this many candidate pairs, EM is not run.
+const MIN_CANDIDATES_FOR_EM: usize = 20;
+
+/// What two different people share, by kind, at the strongest level (the rest spread over
+/// the other levels): rarely every name token, half the time their sex, often the day and
+/// place of the same events.
+fn expert_u(comparisons: &[Comparison]) -> Vec<Vec<f64>> {
+    use crate::settings::Kind;
+    comparisons
+        .iter()
+        .map(|c| {
+            let n = c.levels().len();
+            let first = match c.kind {
+                Kind::PersonName => 0.002,
+                Kind::Father => 0.02,
+                Kind::Sex => 0.5,
+                Kind::BirthYear => 0.1,
+                Kind::EventDate => 0.3,
+                Kind::Place => 0.3,
+                Kind::Text | Kind::Exact => 0.01,
+            };
+            (0..n)
+                .map(|level| {
+                    if level == 0 {
+                        first
+                    } else {
+                        (1.0 - first) / (n - 1) as f64
+                    }
+                })
+                .collect()
+        })
+        .collect()
+}
+
 /// Pseudo-counts pulling m and u towards their starting values, so that small data
 /// cannot drive a probability to an extreme.
 const PSEUDO_COUNT: f64 = 2.0;
 
 /// Expectation–maximisation of m, u and the prior over weighted comparison patterns.
 pub(crate) fn em(
+    monotone_fields: &[bool],
     patterns: &[(Vector, f64)],
     m_start: Vec<Vec<f64>>,
     u_start: Vec<Vec<f64>>,
     prior_start: f64,
+    prior_cap: f64,
 ) -> (Vec<Vec<f64>>, Vec<Vec<f64>>, f64) {
     let (mut m, mut u, mut prior) = (m_start.clone(), u_start.clone(), prior_start);
     if patterns.is_empty() {
@@ -193,9 +265,20 @@ pub(crate) fn em(
                 }
             }
         }
-        let new_m: Vec<Vec<f64>> = m_counts.iter().map(|c| normalise(c)).collect();
         let new_u: Vec<Vec<f64>> = u_counts.iter().map(|c| normalise(c)).collect();
-        let new_prior = (expected_matches / total).clamp(FLOOR, 1.0 - FLOOR);
+        let new_m: Vec<Vec<f64>> = m_counts
+            .iter()
+            .zip(&new_u)
+            .enumerate()
+            .map(|(field, (c, u))| {
+                if monotone_fields.get(field).copied().unwrap_or(false) {
+                    normalise(&monotone(c, u))
+                } else {
+                    normalise(c)
+                }
+            })
+            .collect();
+        let new_prior = (expected_matches / total).clamp(FLOOR, prior_cap.max(FLOOR));
         let change = new_m
             .iter()
             .flatten()
@@ -209,6 +292,39 @@ pub(crate) fn em(
         }
     }
     (m, u, prior)
+}
+
+/// Levels are ordered from the strongest agreement down, so the evidence they carry,
+/// m/u, must not rise from one level to the next. EM within broad candidate sets can break
+/// that (a "different names" class of pairs agreeing on date, place and father), and then
+/// it learns the wrong thing; pooling adjacent violators (as isotonic regression does) keeps
+/// the order: within a pooled run of levels m is shared in proportion to u.
+fn monotone(m_counts: &[f64], u: &[f64]) -> Vec<f64> {
+    // Blocks of (first level, last level, m sum, u sum), merged while ratios rise.
+    let mut blocks: Vec<(usize, usize, f64, f64)> = Vec::new();
+    for (level, (&m, &u)) in m_counts.iter().zip(u).enumerate() {
+        blocks.push((level, level, m, u.max(f64::MIN_POSITIVE)));
+        while blocks.len() >= 2 {
+            let last = blocks[blocks.len() - 1];
+            let previous = blocks[blocks.len() - 2];
+            if last.2 / last.3 > previous.2 / previous.3 {
+                blocks.pop();
+                let merged = blocks.last_mut().expect("two blocks");
+                merged.1 = last.1;
+                merged.2 += last.2;
+                merged.3 += last.3;
+            } else {
+                break;
+            }
+        }
+    }
+    let mut out = vec![0.0; m_counts.len()];
+    for (first, last, m_sum, u_sum) in blocks {
+        for level in first..=last {
+            out[level] = m_sum * u[level].max(f64::MIN_POSITIVE) / u_sum;
+        }
+    }
+    out
 }
 
 /// P(same person | vector) under the model.
@@ -226,6 +342,20 @@ pub fn posterior(m: &[Vec<f64>], u: &[Vec<f64>], prior: f64, vector: &Vector) ->
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn evidence_never_rises_down_the_levels() {
+        // Level 2 has more m/u than level 1: the two are pooled at their joint ratio.
+        let m = monotone(&[50.0, 1.0, 9.0], &[0.1, 0.4, 0.5]);
+        assert!((m[0] - 50.0).abs() < 1e-12);
+        assert!((m[1] / 0.4 - m[2] / 0.5).abs() < 1e-12);
+        assert!((m[1] + m[2] - 10.0).abs() < 1e-12);
+        // Already ordered: unchanged.
+        assert_eq!(
+            monotone(&[5.0, 2.0, 1.0], &[0.1, 0.2, 0.7]),
+            vec![5.0, 2.0, 1.0]
+        );
+    }
 
     /// EM recovers known m, u and prior from vectors drawn from them (a convergence test).
     #[test]
@@ -255,10 +385,12 @@ mod tests {
             .map(|c| vec![1.0 / c.levels().len() as f64; c.levels().len()])
             .collect();
         let (m, u, prior) = em(
+            &[],
             &patterns(vectors.into_iter()),
             initial_m(&comparisons),
             flat,
             0.5,
+            1.0 - FLOOR,
         );
         assert!((prior - 0.2).abs() < 0.01, "prior {prior}");
         for field in 0..6 {

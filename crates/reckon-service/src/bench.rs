@@ -593,6 +593,25 @@ pub fn linkage(
     for (rule, n) in &result.blocking_report {
         let _ = writeln!(out, "| blocking: {rule} | {n} pairs |");
     }
+    let _ = writeln!(
+        out,
+        "| match prior among candidates (EM) | {:.5} |",
+        result.model.prior
+    );
+    for (index, comparison) in result.comparisons.iter().enumerate() {
+        let levels: Vec<String> = comparison
+            .levels()
+            .iter()
+            .enumerate()
+            .map(|(level, name)| {
+                format!(
+                    "{name} {:.3}/{:.3}",
+                    result.model.m[index][level], result.model.u[index][level]
+                )
+            })
+            .collect();
+        let _ = writeln!(out, "| m/u {} | {} |", comparison.name, levels.join("; "));
+    }
     for (stage, seconds) in &result.timings {
         let _ = writeln!(out, "| {stage} | {seconds:.2} s |");
     }
