@@ -155,13 +155,15 @@ pub fn link_with_progress(
     progress.finish();
     lap("train", &mut timings);
     progress.start("score", blocked.pairs.len() as u64);
-    let scored: Vec<predict::Score> = blocked
+    // Probabilities only: the waterfall of each comparison is built below for the pairs
+    // kept (links and the review band), not for millions of candidates.
+    let probabilities: Vec<f64> = blocked
         .pairs
         .iter()
         .zip(&vectors)
         .map(|(&(a, b), v)| {
             let pair = (&prepared[a as usize], &prepared[b as usize]);
-            predict::score(&model, &comparisons, v, Some(pair))
+            predict::probability(&model, &comparisons, v, Some(pair))
         })
         .collect();
     progress.finish();
@@ -180,11 +182,11 @@ pub fn link_with_progress(
     let edges: Vec<cluster::Edge> = blocked
         .pairs
         .iter()
-        .zip(&scored)
-        .map(|(&(a, b), score)| cluster::Edge {
+        .zip(&probabilities)
+        .map(|(&(a, b), &probability)| cluster::Edge {
             a: a as usize,
             b: b as usize,
-            probability: score.probability,
+            probability,
         })
         .collect();
     let lists: Vec<u32> = prepared.iter().map(|r| r.list).collect();
@@ -212,10 +214,17 @@ pub fn link_with_progress(
     let mut pairs: Vec<PairOutcome> = blocked
         .pairs
         .iter()
-        .zip(scored)
-        .filter(|(_, score)| score.probability >= settings.review_from)
-        .map(|(&(a, b), score)| {
+        .zip(&vectors)
+        .zip(&probabilities)
+        .filter(|(_, probability)| **probability >= settings.review_from)
+        .map(|((&(a, b), vector), _)| {
             let (a, b) = (a as usize, b as usize);
+            let score = predict::score(
+                &model,
+                &comparisons,
+                vector,
+                Some((&prepared[a], &prepared[b])),
+            );
             let linked = person_of[a] == person_of[b];
             let (id_a, id_b) = (
                 prepared[a].id.min(prepared[b].id),

@@ -83,6 +83,37 @@ pub fn score(
     }
 }
 
+/// The match probability of a pair alone, as [`score`] computes it, without building the
+/// waterfall (for scoring millions of candidates).
+pub fn probability(
+    model: &Model,
+    comparisons: &[Comparison],
+    vector: &Vector,
+    pair: Option<(&LinkRecord, &LinkRecord)>,
+) -> f64 {
+    let mut weight = (model.prior / (1.0 - model.prior)).log2();
+    for (index, (comparison, &level)) in comparisons.iter().zip(vector.iter()).enumerate() {
+        if level == MISSING {
+            continue;
+        }
+        let level = usize::from(level);
+        weight += (model.m[index][level] / model.u[index][level]).log2();
+        if level == 0
+            && comparison.term_frequency
+            && let Some((a, _)) = pair
+            && let Some(&typical) = model.typical_frequency.get(index)
+        {
+            let frequency = f64::from(a.frequencies[index]);
+            if frequency > 0.0 && typical > 0.0 {
+                weight += (typical / frequency)
+                    .log2()
+                    .clamp(-MAX_TF_BITS, MAX_TF_BITS);
+            }
+        }
+    }
+    1.0 / (1.0 + (-weight).exp2())
+}
+
 /// The waterfall as text, one line per contribution, for the terminal.
 pub fn waterfall(score: &Score) -> String {
     let mut out = String::new();
