@@ -534,6 +534,30 @@ pub fn linkage(
         lists.push((list.source_name.clone(), parsed.records, persons));
     }
     let generation = start.elapsed().as_secs_f64();
+    // Namesakes: documented persons whose given name and surname another person shares,
+    // whom no comparison of names can tell apart (only dates, places and ages can).
+    let documented: std::collections::HashSet<&str> = lists
+        .iter()
+        .flat_map(|(_, _, persons)| persons.iter().map(String::as_str))
+        .collect();
+    let mut full_names: std::collections::HashMap<(String, String), usize> =
+        std::collections::HashMap::new();
+    for person in scenario
+        .persons
+        .iter()
+        .filter(|p| documented.contains(p.id.as_str()))
+    {
+        *full_names
+            .entry((person.given.clone(), person.surname.clone()))
+            .or_default() += 1;
+    }
+    let namesakes = scenario
+        .persons
+        .iter()
+        .filter(|p| documented.contains(p.id.as_str()))
+        .filter(|p| full_names[&(p.given.clone(), p.surname.clone())] > 1)
+        .count();
+    let namesake_share = namesakes as f64 / documented.len().max(1) as f64;
     let mut inputs = Vec::new();
     let mut truth = std::collections::HashMap::new();
     for (name, list_records, persons) in &lists {
@@ -576,6 +600,12 @@ pub fn linkage(
     let _ = writeln!(
         out,
         "| generating and reading the lists (not linkage) | {generation:.1} s |"
+    );
+    let _ = writeln!(
+        out,
+        "| documented persons sharing given name and surname with another | {namesakes} of {} ({:.1}%) |",
+        documented.len(),
+        100.0 * namesake_share
     );
     let _ = writeln!(out, "| candidate pairs | {} |", result.n_candidate_pairs);
     let _ = writeln!(out, "| true pairs | {} |", scores.true_pairs);
