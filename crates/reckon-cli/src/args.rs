@@ -138,6 +138,9 @@ pub(crate) enum BenchCommand {
         /// Match probability at or above which records link.
         #[arg(long)]
         threshold: Option<f64>,
+        /// Also write the generated lists and truth.csv to this folder (for other tools).
+        #[arg(long, value_name = "DIR")]
+        write_lists: Option<PathBuf>,
     },
     /// The FEBRL linkage benchmarks (dataset3 dedupe, dataset4a+4b link) against their truth.
     Febrl {

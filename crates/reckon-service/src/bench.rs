@@ -499,6 +499,7 @@ pub fn linkage(
     records: usize,
     seed: u64,
     settings: &reckon_linkage::Settings,
+    write_lists: Option<&Path>,
 ) -> Result<String, Error> {
     let start = Instant::now();
     // The scenario writes about 1.76 records per victim.
@@ -506,6 +507,17 @@ pub fn linkage(
         seed,
         n_victims: (records as f64 / 1.76).ceil() as usize,
     });
+    if let Some(dir) = write_lists {
+        // The same files for other tools (scripts/compare-splink.sh), with the truth.
+        let io = |path: std::path::PathBuf, source| Error::Io { path, source };
+        std::fs::create_dir_all(dir).map_err(|e| io(dir.to_path_buf(), e))?;
+        for list in &scenario.lists {
+            let path = dir.join(&list.file_name);
+            std::fs::write(&path, &list.bytes).map_err(|e| io(path.clone(), e))?;
+        }
+        let path = dir.join("truth.csv");
+        std::fs::write(&path, scenario.truth_csv()).map_err(|e| io(path.clone(), e))?;
+    }
     let mut lists = Vec::new();
     for list in &scenario.lists {
         let format = reckon_import::FileFormat::from_file_name(&list.file_name);

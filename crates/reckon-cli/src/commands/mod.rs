@@ -45,6 +45,7 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<()> {
                     settings,
                     one_per_list,
                     threshold,
+                    write_lists,
                 } => {
                     let settings = link::settings_of(
                         settings.as_deref(),
@@ -53,7 +54,7 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<()> {
                         one_per_list,
                         None,
                     )?;
-                    bench::linkage(records, seed, &settings)?
+                    bench::linkage(records, seed, &settings, write_lists.as_deref())?
                 }
                 crate::args::BenchCommand::Febrl { data, settings } => {
                     bench::febrl(&data, &settings)?
