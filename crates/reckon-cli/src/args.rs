@@ -39,6 +39,8 @@ pub(crate) enum Command {
     Import(ImportArgs),
     /// Link all records into persons.
     Link(LinkArgs),
+    /// Decide the pairs linkage was unsure about, one by one (m / n / s / q).
+    Review(ReviewArgs),
     /// Link the records of list files into persons, without a database.
     Dedupe(DedupeArgs),
     /// Find records and persons by name, in any script, order or spelling.
@@ -60,6 +62,13 @@ pub(crate) enum Command {
     /// Measure speed and accuracy (results for docs/benchmarks.md).
     #[command(subcommand)]
     Bench(BenchCommand),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ReviewArgs {
+    /// Stop after this many pairs.
+    #[arg(long)]
+    pub(crate) limit: Option<usize>,
 }
 
 #[derive(Debug, Args)]

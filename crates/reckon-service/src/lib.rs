@@ -26,6 +26,7 @@ pub mod import;
 pub mod link;
 pub mod official;
 pub mod report;
+pub mod review;
 pub mod search;
 
 use std::path::PathBuf;

@@ -78,6 +78,8 @@ pub enum Shown {
         number: usize,
         /// Its records, in id order.
         records: Vec<StoredRecord>,
+        /// Why they are together: the model's links and reviewers' decisions among them.
+        links: Vec<reckon_store::PairDecision>,
     },
     /// One record, with the person it belongs to.
     Record {
@@ -103,7 +105,12 @@ pub fn show(store: &Store, id: &str) -> Result<Shown, Error> {
             .into_iter()
             .filter(|r| ids.contains(&r.id))
             .collect();
-        return Ok(Shown::Person { number, records });
+        let links = store.decisions_among(ids)?;
+        return Ok(Shown::Person {
+            number,
+            records,
+            links,
+        });
     }
     let record_id: i64 = id
         .strip_prefix(['r', 'R'])

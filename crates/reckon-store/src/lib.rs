@@ -30,7 +30,8 @@ pub use audit::{AuditEntry, Problem, ProblemKind, VerifyReport};
 pub use error::Error;
 pub use rows::{
     EstimateRow, HumanDecision, ImportOutcome, LinkedPersons, ModelDecision, NewEstimate,
-    NewLinkRun, NewOfficialFigure, NewSource, OfficialFigureRow, SourceRow, StoredRecord,
+    NewLinkRun, NewOfficialFigure, NewSource, OfficialFigureRow, PairDecision, ReviewPair,
+    SourceRow, StoredRecord,
 };
 pub use store::Store;
 pub use time::now_utc;

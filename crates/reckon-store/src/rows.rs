@@ -117,6 +117,40 @@ pub struct HumanDecision {
     pub reason: Option<String>,
 }
 
+/// A decision about a pair, by the model or by a reviewer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PairDecision {
+    /// The smaller record id.
+    pub record_a: i64,
+    /// The larger record id.
+    pub record_b: i64,
+    /// Whether a reviewer made it (else the model).
+    pub by_reviewer: bool,
+    /// `match`, `non_match` or `review`.
+    pub decision: String,
+    /// The model's probability (none for a reviewer's decision).
+    pub probability: Option<f64>,
+    /// Each comparison's contribution as JSON, for the model's decisions.
+    pub weights: Option<String>,
+    /// Who decided, for a reviewer's decision.
+    pub reviewer: Option<String>,
+    /// Why, if the reviewer said.
+    pub reason: Option<String>,
+}
+
+/// A pair waiting for a reviewer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReviewPair {
+    /// The smaller record id.
+    pub record_a: i64,
+    /// The larger record id.
+    pub record_b: i64,
+    /// The model's match probability.
+    pub probability: f64,
+    /// Each comparison's contribution as JSON (`[{"field", "level", "bits"}]`).
+    pub weights: Option<String>,
+}
+
 /// An estimate to keep, with what it was computed from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewEstimate {

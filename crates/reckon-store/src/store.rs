@@ -10,7 +10,8 @@ use crate::error::{Context, Error};
 use crate::migrate::{self, APPLICATION_ID};
 use crate::rows::{
     EstimateRow, HumanDecision, ImportOutcome, LinkedPersons, NewEstimate, NewLinkRun,
-    NewOfficialFigure, NewSource, OfficialFigureRow, SourceRow, StoredRecord,
+    NewOfficialFigure, NewSource, OfficialFigureRow, PairDecision, ReviewPair, SourceRow,
+    StoredRecord,
 };
 use crate::time::now_utc;
 
@@ -489,18 +490,63 @@ impl Store {
         }))
     }
 
-    /// The pairs the newest link run left for review, with their probabilities.
-    pub fn review_pairs(&self) -> Result<Vec<(i64, i64, f64)>, Error> {
+    /// The decisions about pairs among these records: the newest link run's (links and
+    /// review band) and every reviewer's, strongest first. Says why a person's records are
+    /// together.
+    pub fn decisions_among(&self, ids: &[i64]) -> Result<Vec<PairDecision>, Error> {
         let mut statement = self
             .conn
             .prepare(
-                "SELECT record_a, record_b, match_probability FROM link_decisions \
-                 WHERE decision = 'review' AND link_run_id = (SELECT max(id) FROM link_runs) \
-                 ORDER BY match_probability DESC",
+                "SELECT record_a, record_b, decided_by, decision, match_probability, weights, reviewer, reason \
+                 FROM link_decisions WHERE (decided_by = 'human' OR link_run_id = (SELECT max(id) FROM link_runs)) \
+                 ORDER BY decided_by DESC, match_probability DESC, id",
+            )
+            .context("reading decisions")?;
+        let rows = statement
+            .query_map([], |row| {
+                Ok(PairDecision {
+                    record_a: row.get(0)?,
+                    record_b: row.get(1)?,
+                    by_reviewer: row.get::<_, String>(2)? == "human",
+                    decision: row.get(3)?,
+                    probability: row.get(4)?,
+                    weights: row.get(5)?,
+                    reviewer: row.get(6)?,
+                    reason: row.get(7)?,
+                })
+            })
+            .context("reading decisions")?;
+        let all: Vec<PairDecision> = rows
+            .collect::<Result<_, _>>()
+            .context("reading decisions")?;
+        Ok(all
+            .into_iter()
+            .filter(|d| ids.contains(&d.record_a) && ids.contains(&d.record_b))
+            .collect())
+    }
+
+    /// The pairs the newest link run left for review that no reviewer has decided yet,
+    /// most probable first, with each comparison's weight as the run stored it.
+    pub fn review_pairs(&self) -> Result<Vec<ReviewPair>, Error> {
+        let mut statement = self
+            .conn
+            .prepare(
+                "SELECT d.record_a, d.record_b, d.match_probability, d.weights FROM link_decisions d \
+                 WHERE d.decision = 'review' AND d.link_run_id = (SELECT max(id) FROM link_runs) \
+                 AND NOT EXISTS (SELECT 1 FROM link_decisions h WHERE h.decided_by = 'human' \
+                 AND h.record_a = d.record_a AND h.record_b = d.record_b) \
+                 ORDER BY d.match_probability DESC, d.record_a, d.record_b",
             )
             .context("reading review pairs")?;
         let rows = statement
-            .query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))
+            .query_map([], |row| {
+                Ok(ReviewPair {
+                    record_a: row.get(0)?,
+                    record_b: row.get(1)?,
+                    probability: row.get(2)?,
+                    weights: row.get(3)?,
+                })
+            })
             .context("reading review pairs")?;
         rows.collect::<Result<_, _>>()
             .context("reading review pairs")

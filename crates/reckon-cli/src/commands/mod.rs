@@ -9,6 +9,7 @@ mod import;
 mod init;
 pub(crate) mod link;
 mod report;
+mod review;
 mod search;
 mod verify;
 
@@ -21,6 +22,7 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Init => init::run(global),
         Command::Import(args) => import::run(global, &args),
         Command::Link(args) => link::run(global, &args),
+        Command::Review(args) => review::run(global, &args),
         Command::Dedupe(args) => dedupe::run(global, &args),
         Command::Search(args) => search::run_search(global, &args),
         Command::Show(args) => search::run_show(global, &args),

@@ -115,7 +115,11 @@ pub(crate) fn run_show(global: &Global, args: &ShowArgs) -> anyhow::Result<()> {
     let store = open(global)?;
     let mut out = String::new();
     match show(&store, &args.id)? {
-        Shown::Person { number, records } => {
+        Shown::Person {
+            number,
+            records,
+            links,
+        } => {
             let _ = writeln!(
                 out,
                 "person p{number}: {} from {}",
@@ -132,6 +136,64 @@ pub(crate) fn run_show(global: &Global, args: &ShowArgs) -> anyhow::Result<()> {
             );
             for record in &records {
                 out.push_str(&describe(record));
+            }
+            if !links.is_empty() {
+                let _ = writeln!(out, "why together:");
+            }
+            for link in &links {
+                let pair = format!("r{} and r{}", link.record_a, link.record_b);
+                if link.by_reviewer {
+                    let _ = writeln!(
+                        out,
+                        "  {pair}: {} by {}{}",
+                        if link.decision == "match" {
+                            "same person"
+                        } else {
+                            "different persons"
+                        },
+                        link.reviewer.as_deref().unwrap_or("a reviewer"),
+                        link.reason
+                            .as_deref()
+                            .map_or_else(String::new, |r| format!(" ({r})"))
+                    );
+                    continue;
+                }
+                let mut parts: Vec<(String, f64)> = link
+                    .weights
+                    .as_deref()
+                    .and_then(|w| serde_json::from_str::<serde_json::Value>(w).ok())
+                    .and_then(|v| v.as_array().cloned())
+                    .unwrap_or_default()
+                    .iter()
+                    .filter(|c| c["field"] != "prior" && c["bits"].as_f64() != Some(0.0))
+                    .map(|c| {
+                        (
+                            format!(
+                                "{} {}",
+                                c["field"].as_str().unwrap_or_default(),
+                                c["level"].as_str().unwrap_or_default()
+                            ),
+                            c["bits"].as_f64().unwrap_or(0.0),
+                        )
+                    })
+                    .collect();
+                parts.sort_by(|a, b| b.1.abs().total_cmp(&a.1.abs()));
+                let why: Vec<String> = parts
+                    .iter()
+                    .take(4)
+                    .map(|(label, bits)| format!("{label} {bits:+.1}"))
+                    .collect();
+                let _ = writeln!(
+                    out,
+                    "  {pair}: {} by the model, probability {:.3} ({})",
+                    match link.decision.as_str() {
+                        "match" => "linked",
+                        "review" => "left for review",
+                        _ => "kept apart",
+                    },
+                    link.probability.unwrap_or(0.0),
+                    why.join(", ")
+                );
             }
         }
         Shown::Record { record, person } => {

@@ -6,6 +6,7 @@ mod demo;
 mod estimate;
 mod import;
 mod kill;
+mod review;
 mod search;
 mod tidy;
 mod verify;
