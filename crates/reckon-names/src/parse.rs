@@ -48,6 +48,7 @@ pub enum Warning {
 struct TokenKeys {
     strict: String,
     loose: Vec<String>,
+    skeletons: Vec<String>,
     phonetic: Vec<String>,
     role: Role,
     kazakh_patronymic: bool,
@@ -98,6 +99,11 @@ impl NameToken {
     /// Its Daitch–Mokotoff codes (see [`crate::phonetic_codes`]); none for initials.
     pub fn phonetic(&self) -> &[String] {
         &self.keys.phonetic
+    }
+
+    /// The consonant skeletons of its loose keys (see [`crate::skeleton_key`]).
+    pub fn skeletons(&self) -> &[String] {
+        &self.keys.skeletons
     }
 
     /// For surnames and patronymics, the loose key of the stem: the surname without its
@@ -457,8 +463,14 @@ fn analyse_uncached(compact: &str) -> TokenKeys {
     } else {
         phonetic_codes(&strict)
     };
+    let loose = loose_keys_of_strict(&strict);
+    let skeletons = loose
+        .iter()
+        .filter_map(|k| crate::skeleton_key(k))
+        .collect();
     TokenKeys {
-        loose: loose_keys_of_strict(&strict),
+        loose,
+        skeletons,
         strict,
         phonetic,
         role,
