@@ -129,3 +129,53 @@ pub fn waterfall(score: &Score) -> String {
     ));
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::settings::{Kind, Scale};
+
+    #[test]
+    fn a_rare_value_weighs_more_than_a_common_one() {
+        // Issue 4: term-frequency adjustment. Both pairs agree exactly on the surname; one
+        // surname is held by 1% of records, the other by 20%; typical is 10%.
+        let comparison = Comparison {
+            name: "surname".to_string(),
+            kind: Kind::Exact,
+            column: Some(0),
+            scale: Scale::default(),
+            term_frequency: true,
+        };
+        let model = Model {
+            m: vec![vec![0.9, 0.1]],
+            u: vec![vec![0.05, 0.95]],
+            prior: 0.1,
+            n_random_pairs: 0,
+            typical_frequency: vec![0.1],
+        };
+        let record = |frequency: f32| LinkRecord {
+            id: 0,
+            list: 0,
+            name: reckon_names::normalize("").0,
+            sex: None,
+            birth_year: None,
+            event_days: None,
+            place: None,
+            region: None,
+            columns: vec![Some("x".to_string())],
+            frequencies: vec![frequency],
+        };
+        let mut vector = [MISSING; crate::settings::MAX_COMPARISONS];
+        vector[0] = 0;
+        let (rare, common) = (record(0.01), record(0.2));
+        let comparisons = [comparison];
+        let rare_score = score(&model, &comparisons, &vector, Some((&rare, &rare)));
+        let common_score = score(&model, &comparisons, &vector, Some((&common, &common)));
+        let plain = (0.9f64 / 0.05).log2();
+        assert!((rare_score.contributions[1].bits - (plain + 10f64.log2())).abs() < 1e-5);
+        assert!((common_score.contributions[1].bits - (plain - 1.0)).abs() < 1e-5);
+        // The fast path agrees with the waterfall.
+        let fast = probability(&model, &comparisons, &vector, Some((&rare, &rare)));
+        assert!((fast - rare_score.probability).abs() < 1e-12);
+    }
+}
