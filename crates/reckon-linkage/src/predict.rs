@@ -30,6 +30,31 @@ pub struct Score {
 /// or common value cannot decide a pair alone.
 const MAX_TF_BITS: f64 = 4.0;
 
+/// The bits one comparison's level contributes: log2(m/u), and for an exact agreement on
+/// a term-frequency comparison log2(f̄/f) on top, bounded.
+fn level_bits(
+    model: &Model,
+    comparison: &Comparison,
+    index: usize,
+    level: usize,
+    pair: Option<(&LinkRecord, &LinkRecord)>,
+) -> f64 {
+    let mut bits = (model.m[index][level] / model.u[index][level]).log2();
+    if level == 0
+        && comparison.term_frequency
+        && let Some((a, _)) = pair
+        && let Some(&typical) = model.typical_frequency.get(index)
+    {
+        let frequency = f64::from(a.frequencies[index]);
+        if frequency > 0.0 && typical > 0.0 {
+            bits += (typical / frequency)
+                .log2()
+                .clamp(-MAX_TF_BITS, MAX_TF_BITS);
+        }
+    }
+    bits
+}
+
 /// Scores a pair's comparison vector. Where a comparison adjusts for term frequency and
 /// the pair agrees exactly, the weight moves by log2(f̄ / f): a value rarer than usual
 /// among agreeing pairs (f below f̄) adds bits, a common one takes them away.
@@ -56,19 +81,7 @@ pub fn score(
             continue;
         }
         let level = usize::from(level);
-        let mut bits = (model.m[index][level] / model.u[index][level]).log2();
-        if level == 0
-            && comparison.term_frequency
-            && let Some((a, _)) = pair
-            && let Some(&typical) = model.typical_frequency.get(index)
-        {
-            let frequency = f64::from(a.frequencies[index]);
-            if frequency > 0.0 && typical > 0.0 {
-                bits += (typical / frequency)
-                    .log2()
-                    .clamp(-MAX_TF_BITS, MAX_TF_BITS);
-            }
-        }
+        let bits = level_bits(model, comparison, index, level, pair);
         weight += bits;
         contributions.push(Contribution {
             field: comparison.name.clone(),
@@ -96,20 +109,7 @@ pub fn probability(
         if level == MISSING {
             continue;
         }
-        let level = usize::from(level);
-        weight += (model.m[index][level] / model.u[index][level]).log2();
-        if level == 0
-            && comparison.term_frequency
-            && let Some((a, _)) = pair
-            && let Some(&typical) = model.typical_frequency.get(index)
-        {
-            let frequency = f64::from(a.frequencies[index]);
-            if frequency > 0.0 && typical > 0.0 {
-                weight += (typical / frequency)
-                    .log2()
-                    .clamp(-MAX_TF_BITS, MAX_TF_BITS);
-            }
-        }
+        weight += level_bits(model, comparison, index, usize::from(level), pair);
     }
     1.0 / (1.0 + (-weight).exp2())
 }

@@ -34,6 +34,22 @@ pub struct LinkReport {
     pub prior: f64,
 }
 
+/// The store's records as linkage inputs, each list named by its source's id.
+fn inputs_of<'a>(
+    stored: &'a [reckon_store::StoredRecord],
+    lists: &'a [String],
+) -> Vec<InputRecord<'a>> {
+    stored
+        .iter()
+        .zip(lists)
+        .map(|(r, list)| InputRecord {
+            id: r.id,
+            list,
+            record: &r.record,
+        })
+        .collect()
+}
+
 /// Reads a linkage settings file (TOML); its mistakes are the user's input.
 pub fn load_settings(path: &std::path::Path) -> Result<Settings, Error> {
     let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
@@ -58,15 +74,7 @@ pub struct Plan {
 pub fn plan(store: &Store, request: &LinkRequest) -> Result<Plan, Error> {
     let stored = store.records()?;
     let lists: Vec<String> = stored.iter().map(|r| r.source_id.to_string()).collect();
-    let inputs: Vec<InputRecord<'_>> = stored
-        .iter()
-        .zip(&lists)
-        .map(|(r, list)| InputRecord {
-            id: r.id,
-            list,
-            record: &r.record,
-        })
-        .collect();
+    let inputs = inputs_of(&stored, &lists);
     let prepared = reckon_linkage::prepare(&inputs, &request.settings);
     let blocked = reckon_linkage::blocking::candidate_pairs(&prepared, &request.settings);
     Ok(Plan {
@@ -94,15 +102,7 @@ pub fn link(
         .map(|d| (d.record_a, d.record_b, d.same_person))
         .collect();
     let lists: Vec<String> = stored.iter().map(|r| r.source_id.to_string()).collect();
-    let inputs: Vec<InputRecord<'_>> = stored
-        .iter()
-        .zip(&lists)
-        .map(|(r, list)| InputRecord {
-            id: r.id,
-            list,
-            record: &r.record,
-        })
-        .collect();
+    let inputs = inputs_of(&stored, &lists);
     let config = LinkConfig {
         settings: request.settings.clone(),
         decisions: decisions.clone(),
