@@ -107,7 +107,7 @@ pub(crate) struct SearchArgs {
 
 #[derive(Debug, Args)]
 pub(crate) struct ShowArgs {
-    /// p<number> for a person of the current link run, r<number> for a record.
+    /// p12 for person 12 of the current link run, r345 for record 345.
     pub(crate) id: String,
 }
 
