@@ -41,6 +41,13 @@ pub(crate) enum Command {
     Link(LinkArgs),
     /// Decide the pairs linkage was unsure about, one by one (m / n / s / q).
     Review(ReviewArgs),
+    /// Give the project a key that encrypts relatives' and witnesses' contacts (asks a passphrase).
+    Encrypt,
+    /// Change the passphrase of the project key (asks the old one, then the new one).
+    Rekey,
+    /// Missing-person cases: open one, list them.
+    #[command(subcommand)]
+    Case(CaseCommand),
     /// Link the records of list files into persons, without a database.
     Dedupe(DedupeArgs),
     /// Find records and persons by name, in any script, order or spelling.
@@ -62,6 +69,31 @@ pub(crate) enum Command {
     /// Measure speed and accuracy (results for docs/benchmarks.md).
     #[command(subcommand)]
     Bench(BenchCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum CaseCommand {
+    /// Open a case; a contact is stored encrypted (the passphrase is asked).
+    Add {
+        /// Who is sought, as the family names them.
+        #[arg(long)]
+        sought: String,
+        /// The relative's name and contact (stored only encrypted).
+        #[arg(long)]
+        contact: Option<String>,
+        /// What the family was told.
+        #[arg(long)]
+        told_what: Option<String>,
+        /// By whom.
+        #[arg(long)]
+        told_by: Option<String>,
+    },
+    /// List the cases; with --reveal, the contacts too (the passphrase is asked).
+    List {
+        /// Decrypt and show contacts.
+        #[arg(long)]
+        reveal: bool,
+    },
 }
 
 #[derive(Debug, Args)]

@@ -18,6 +18,7 @@
 #![deny(missing_docs)]
 
 pub mod bench;
+pub mod cases;
 pub mod dedupe;
 pub mod demo;
 pub mod estimate;

@@ -234,6 +234,12 @@ pub(crate) fn object_digest(conn: &Connection, kind: &str, id: &str) -> Result<S
              FROM official_figures WHERE id = ?1",
             params![id_number],
         ),
+        "missing_case" => digest_query(
+            conn,
+            "SELECT id, sought_name, sought_record_id, opened_by, contact_ciphertext, told_what, \
+             told_by, status, owner, created_at FROM missing_cases WHERE id = ?1",
+            params![id_number],
+        ),
         _ => Ok(hash_fields(&[])),
     }
 }
@@ -403,6 +409,7 @@ pub(crate) fn verify(conn: &Connection) -> Result<VerifyReport, Error> {
         ("link_run", "link_runs"),
         ("estimate", "estimates"),
         ("official_figure", "official_figures"),
+        ("missing_case", "missing_cases"),
     ] {
         let mut statement = conn
             .prepare(&format!("SELECT id FROM {table} ORDER BY id"))

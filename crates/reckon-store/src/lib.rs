@@ -29,9 +29,9 @@ mod time;
 pub use audit::{AuditEntry, Problem, ProblemKind, VerifyReport};
 pub use error::Error;
 pub use rows::{
-    EstimateRow, HumanDecision, ImportOutcome, LinkedPersons, ModelDecision, NewEstimate,
-    NewLinkRun, NewOfficialFigure, NewSource, OfficialFigureRow, PairDecision, ReviewPair,
-    SourceRow, StoredRecord,
+    EstimateRow, HumanDecision, ImportOutcome, LinkedPersons, MissingCaseRow, ModelDecision,
+    NewEstimate, NewLinkRun, NewMissingCase, NewOfficialFigure, NewSource, OfficialFigureRow,
+    PairDecision, ReviewPair, SourceRow, StoredRecord,
 };
 pub use store::Store;
 pub use time::now_utc;

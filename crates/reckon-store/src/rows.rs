@@ -183,6 +183,48 @@ pub struct EstimateRow {
     pub created_at: String,
 }
 
+/// A missing-person case to open. The relative's identity and contact travel only as
+/// ciphertext (see `reckon-vault`); nothing here may hold them in the clear.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewMissingCase {
+    /// Who is sought, as the family names them.
+    pub sought_name: String,
+    /// A record that may be the sought person.
+    pub sought_record_id: Option<i64>,
+    /// The relative's name and contact, sealed.
+    pub contact_ciphertext: Option<Vec<u8>>,
+    /// What the family was told.
+    pub told_what: Option<String>,
+    /// By whom.
+    pub told_by: Option<String>,
+    /// When the case is opened (UTC, as `now_utc` writes it); it also binds the sealed
+    /// contact to this case.
+    pub created_at: String,
+}
+
+/// A stored missing-person case.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MissingCaseRow {
+    /// The store's id.
+    pub id: i64,
+    /// Who is sought.
+    pub sought_name: String,
+    /// A record that may be the sought person.
+    pub sought_record_id: Option<i64>,
+    /// The staff member who opened it.
+    pub opened_by: String,
+    /// The relative's name and contact, sealed.
+    pub contact_ciphertext: Option<Vec<u8>>,
+    /// What the family was told.
+    pub told_what: Option<String>,
+    /// By whom.
+    pub told_by: Option<String>,
+    /// `open`, `found_alive`, `found_dead` or `closed`.
+    pub status: String,
+    /// When it was opened.
+    pub created_at: String,
+}
+
 /// A number an authority announced.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewOfficialFigure {

@@ -9,9 +9,9 @@ use crate::audit::{self, AuditEntry, VerifyReport};
 use crate::error::{Context, Error};
 use crate::migrate::{self, APPLICATION_ID};
 use crate::rows::{
-    EstimateRow, HumanDecision, ImportOutcome, LinkedPersons, NewEstimate, NewLinkRun,
-    NewOfficialFigure, NewSource, OfficialFigureRow, PairDecision, ReviewPair, SourceRow,
-    StoredRecord,
+    EstimateRow, HumanDecision, ImportOutcome, LinkedPersons, MissingCaseRow, NewEstimate,
+    NewLinkRun, NewMissingCase, NewOfficialFigure, NewSource, OfficialFigureRow, PairDecision,
+    ReviewPair, SourceRow, StoredRecord,
 };
 use crate::time::now_utc;
 
@@ -610,6 +610,66 @@ impl Store {
             )
             .optional()
             .context("reading estimates")
+    }
+
+    /// Opens a missing-person case. The audit entry names the case and who is sought,
+    /// never the contact.
+    pub fn add_missing_case(&mut self, case: &NewMissingCase, actor: &str) -> Result<i64, Error> {
+        let tx = self.conn.transaction().context("starting to open a case")?;
+        tx.execute(
+            "INSERT INTO missing_cases (sought_name, sought_record_id, opened_by, contact_ciphertext, \
+             told_what, told_by, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![
+                case.sought_name,
+                case.sought_record_id,
+                actor,
+                case.contact_ciphertext,
+                case.told_what,
+                case.told_by,
+                case.created_at
+            ],
+        )
+        .context("storing a case")?;
+        let id = tx.last_insert_rowid();
+        let details = serde_json::json!({"sought_name": case.sought_name}).to_string();
+        audit::append(
+            &tx,
+            &case.created_at,
+            actor,
+            "open",
+            "missing_case",
+            &id.to_string(),
+            &details,
+        )?;
+        tx.commit().context("committing a case")?;
+        Ok(id)
+    }
+
+    /// Every missing-person case, oldest first; contacts stay sealed.
+    pub fn missing_cases(&self) -> Result<Vec<MissingCaseRow>, Error> {
+        let mut statement = self
+            .conn
+            .prepare(
+                "SELECT id, sought_name, sought_record_id, opened_by, contact_ciphertext, told_what, \
+                 told_by, status, created_at FROM missing_cases ORDER BY id",
+            )
+            .context("reading cases")?;
+        let rows = statement
+            .query_map([], |row| {
+                Ok(MissingCaseRow {
+                    id: row.get(0)?,
+                    sought_name: row.get(1)?,
+                    sought_record_id: row.get(2)?,
+                    opened_by: row.get(3)?,
+                    contact_ciphertext: row.get(4)?,
+                    told_what: row.get(5)?,
+                    told_by: row.get(6)?,
+                    status: row.get(7)?,
+                    created_at: row.get(8)?,
+                })
+            })
+            .context("reading cases")?;
+        rows.collect::<Result<_, _>>().context("reading cases")
     }
 
     /// Records an official figure, with one audit entry.

@@ -1,6 +1,7 @@
 //! One module per command; `run` dispatches.
 
 mod backup;
+mod cases;
 mod dedupe;
 mod demo;
 mod estimate;
@@ -23,6 +24,9 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Import(args) => import::run(global, &args),
         Command::Link(args) => link::run(global, &args),
         Command::Review(args) => review::run(global, &args),
+        Command::Encrypt => cases::encrypt(global),
+        Command::Rekey => cases::rekey(global),
+        Command::Case(command) => cases::run(global, command),
         Command::Dedupe(args) => dedupe::run(global, &args),
         Command::Search(args) => search::run_search(global, &args),
         Command::Show(args) => search::run_show(global, &args),

@@ -1,6 +1,7 @@
 //! Integration tests of the `reckon` binary: what a user types and sees.
 #![allow(clippy::unwrap_used)]
 
+mod cases;
 mod dedupe;
 mod demo;
 mod estimate;

@@ -91,6 +91,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "reckon-store",
             "reckon-import",
             "reckon-synth",
+            "reckon-vault",
         ],
     ),
     (
@@ -101,6 +102,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "reckon-import",
             "reckon-stats",
             "reckon-store",
+            "reckon-vault",
         ],
     ),
 ];

@@ -1,0 +1,113 @@
+//! `reckon encrypt`, `reckon rekey`, `reckon case`: the project key and missing-person cases.
+
+use std::io::{BufRead, IsTerminal};
+
+use reckon_service::cases::{CaseRequest, cases, enable, open_case, rekey as rewrap, unlock};
+use reckon_vault::KdfParams;
+
+use crate::args::{CaseCommand, Global};
+use crate::commands::{open, say};
+
+/// Reads a passphrase: hidden on a terminal, else one line of standard input (scripts,
+/// tests). Never echoed, logged or put in an error.
+fn passphrase(prompt: &str) -> anyhow::Result<String> {
+    if std::io::stdin().is_terminal() {
+        return Ok(rpassword::prompt_password(prompt)?);
+    }
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line)?;
+    Ok(line.trim_end_matches(['\n', '\r']).to_string())
+}
+
+/// A new passphrase, typed twice on a terminal.
+fn new_passphrase(prompt: &str) -> anyhow::Result<String> {
+    let first = passphrase(prompt)?;
+    if std::io::stdin().is_terminal() && passphrase("again: ")? != first {
+        return Err(crate::UsageError("the two passphrases differ".to_string()).into());
+    }
+    Ok(first)
+}
+
+pub(crate) fn encrypt(global: &Global) -> anyhow::Result<()> {
+    let mut store = open(global)?;
+    let secret = new_passphrase("new passphrase for the project key: ")?;
+    enable(&mut store, &secret, KdfParams::standard(), &global.user)?;
+    say(
+        global,
+        "the project now has a key: contacts are stored encrypted under it. Keep the passphrase safe; without it they cannot be read.",
+    );
+    Ok(())
+}
+
+pub(crate) fn rekey(global: &Global) -> anyhow::Result<()> {
+    let mut store = open(global)?;
+    let old = passphrase("current passphrase: ")?;
+    let new = new_passphrase("new passphrase: ")?;
+    rewrap(&mut store, &old, &new, KdfParams::standard(), &global.user)?;
+    say(
+        global,
+        "the project key now opens with the new passphrase only",
+    );
+    Ok(())
+}
+
+pub(crate) fn run(global: &Global, command: CaseCommand) -> anyhow::Result<()> {
+    let mut store = open(global)?;
+    match command {
+        CaseCommand::Add {
+            sought,
+            contact,
+            told_what,
+            told_by,
+        } => {
+            let vault = if contact.is_some() {
+                Some(unlock(&store, &passphrase("passphrase: ")?)?)
+            } else {
+                None
+            };
+            let id = open_case(
+                &mut store,
+                vault.as_ref(),
+                &CaseRequest {
+                    sought_name: sought,
+                    contact,
+                    told_what,
+                    told_by,
+                },
+                &global.user,
+            )?;
+            say(global, format_args!("opened case {id}"));
+        }
+        CaseCommand::List { reveal } => {
+            let vault = if reveal {
+                Some(unlock(&store, &passphrase("passphrase: ")?)?)
+            } else {
+                None
+            };
+            for case in cases(&store, vault.as_ref())? {
+                let contact = match (&case.contact, case.has_contact) {
+                    (Some(contact), _) => contact.clone(),
+                    (None, true) => "[encrypted]".to_string(),
+                    (None, false) => "-".to_string(),
+                };
+                println!(
+                    "case {}  {}  sought: {}  opened by {} on {}  contact: {}",
+                    case.id,
+                    case.status,
+                    case.sought_name,
+                    case.opened_by,
+                    case.created_at,
+                    contact
+                );
+                if let Some((what, by)) = &case.told {
+                    println!(
+                        "         told: {what}{}",
+                        by.as_deref()
+                            .map_or_else(String::new, |b| format!(" (by {b})"))
+                    );
+                }
+            }
+        }
+    }
+    Ok(())
+}

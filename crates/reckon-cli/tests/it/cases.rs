@@ -1,0 +1,144 @@
+//! Encryption at rest (issue 7): a relative's contact, written through `reckon case add`,
+//! is nowhere in the database files in the clear; it opens only with the passphrase, and
+//! `reckon rekey` changes which passphrase opens it. Synthetic data.
+
+use std::io::Write;
+use std::process::{Output, Stdio};
+
+use crate::{Project, stderr, stdout};
+
+const CONTACT: &str = "сестра Айгерим, +7 701 555 01 01 (synthetic)";
+const PASSPHRASE: &str = "synthetic correct horse battery";
+const NEW_PASSPHRASE: &str = "another synthetic passphrase";
+
+fn with_input(project: &Project, args: &[&str], input: &str) -> Output {
+    let mut child = project
+        .command(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn contacts_are_encrypted_at_rest_and_open_only_with_the_passphrase() {
+    let project = Project::initialised();
+    let output = with_input(&project, &["encrypt"], &format!("{PASSPHRASE}\n"));
+    assert!(output.status.success(), "{}", stderr(&output));
+    let output = with_input(
+        &project,
+        &[
+            "case",
+            "add",
+            "--sought",
+            "Сейткали Ерлан (synthetic)",
+            "--contact",
+            CONTACT,
+            "--told-what",
+            "not in the morgue list",
+        ],
+        &format!("{PASSPHRASE}\n"),
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+
+    // A copy of the database without its key reveals nothing: scan every file of it.
+    let mut raw = Vec::new();
+    for entry in std::fs::read_dir(project.dir.path()).unwrap() {
+        let path = entry.unwrap().path();
+        if path
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .starts_with("reckon.db")
+        {
+            raw.extend(std::fs::read(path).unwrap());
+        }
+    }
+    for secret in [CONTACT, "555 01 01", "сестра Айгерим", PASSPHRASE] {
+        let needle = secret.as_bytes();
+        assert!(
+            !raw.windows(needle.len()).any(|w| w == needle),
+            "{secret} is in the database files"
+        );
+    }
+
+    let listed = project.run(&["case", "list"]);
+    assert!(
+        stdout(&listed).contains("contact: [encrypted]"),
+        "{}",
+        stdout(&listed)
+    );
+    let wrong = with_input(
+        &project,
+        &["case", "list", "--reveal"],
+        "not the passphrase\n",
+    );
+    assert_eq!(wrong.status.code(), Some(2));
+    assert!(!stdout(&wrong).contains(CONTACT) && !stderr(&wrong).contains(CONTACT));
+    let revealed = with_input(
+        &project,
+        &["case", "list", "--reveal"],
+        &format!("{PASSPHRASE}\n"),
+    );
+    assert!(stdout(&revealed).contains(CONTACT), "{}", stdout(&revealed));
+
+    // rekey: the new passphrase opens the same contact, the old one no longer does.
+    let output = with_input(
+        &project,
+        &["rekey"],
+        &format!("{PASSPHRASE}\n{NEW_PASSPHRASE}\n"),
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    let revealed = with_input(
+        &project,
+        &["case", "list", "--reveal"],
+        &format!("{NEW_PASSPHRASE}\n"),
+    );
+    assert!(stdout(&revealed).contains(CONTACT), "{}", stdout(&revealed));
+    let old = with_input(
+        &project,
+        &["case", "list", "--reveal"],
+        &format!("{PASSPHRASE}\n"),
+    );
+    assert_eq!(old.status.code(), Some(2));
+
+    // The audit chain covers the case and the key without holding either secret.
+    let verify = project.run(&["verify"]);
+    assert!(verify.status.success(), "{}", stderr(&verify));
+    let export = project.run(&["export", "--format", "json"]);
+    assert!(!stdout(&export).contains("555 01 01"));
+}
+
+#[test]
+fn a_contact_without_a_key_is_refused() {
+    let project = Project::initialised();
+    let output = with_input(
+        &project,
+        &[
+            "case",
+            "add",
+            "--sought",
+            "Синтетический",
+            "--contact",
+            CONTACT,
+        ],
+        "anything at all\n",
+    );
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("no key yet"),
+        "{}",
+        stderr(&output)
+    );
+    let short = with_input(&project, &["encrypt"], "short\n");
+    assert_eq!(short.status.code(), Some(2));
+    assert!(stderr(&short).contains("at least 12 characters"));
+}
