@@ -22,3 +22,6 @@ RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked --quiet
 
 step "tests"
 cargo test --workspace --locked
+
+step "fuzz (short run; ./scripts/fuzz.sh 600 for a long one)"
+./scripts/fuzz.sh 10
