@@ -41,7 +41,7 @@ pub(crate) enum Command {
     Link(LinkArgs),
     /// Decide the pairs linkage was unsure about, one by one (m / n / s / q).
     Review(ReviewArgs),
-    /// Give the project a key that encrypts relatives' and witnesses' contacts (asks a passphrase).
+    /// Give the project a key for its sensitive fields, today relatives' contacts (asks a passphrase).
     Encrypt,
     /// Change the passphrase of the project key (asks the old one, then the new one).
     Rekey,
