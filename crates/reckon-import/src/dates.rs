@@ -136,6 +136,10 @@ fn is_filler(token: &str) -> bool {
             | "nd"
             | "rd"
             | "th"
+            // Prepositions before a month: «в мае 2022», «in May 2022».
+            | "в"
+            | "во"
+            | "in"
     )
 }
 
@@ -180,7 +184,9 @@ mod tests {
         check("6 января 2022 года", Some("2022-01-06"));
         check("2022 жылғы 6 қаңтар", Some("2022-01-06"));
         check("6 қаңтарда 2022", Some("2022-01-06"));
-        check("в мае 2022", None);
+        check("в мае 2022", Some("2022-05"));
+        check("in May 2022", Some("2022-05"));
+        check("в 2022", Some("2022"));
         check("мая 2022", Some("2022-05"));
         check("март 2022", Some("2022-03"));
         check("мамыр 2022", Some("2022-05"));
