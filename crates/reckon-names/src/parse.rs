@@ -415,6 +415,10 @@ fn compound_key(first: &NameToken, second: &NameToken) -> Option<Arc<str>> {
         .next()
         .map(Arc::from);
     COMPOUND_CACHE.with_borrow_mut(|cache| {
+        // Pairs of tokens can be many more than tokens: bounded on its own, too.
+        if cache.len() >= CACHE_LIMIT {
+            cache.clear();
+        }
         cache.insert(address, key.clone());
     });
     key
