@@ -123,6 +123,9 @@ pub(crate) struct DedupeArgs {
     /// Seed for training [default: 1, or the settings'].
     #[arg(long)]
     pub(crate) seed: Option<u64>,
+    /// Print the candidate pairs each blocking rule would produce, and stop.
+    #[arg(long)]
+    pub(crate) plan: bool,
 }
 
 #[derive(Debug, Args)]

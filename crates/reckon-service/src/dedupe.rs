@@ -81,6 +81,31 @@ fn stem(path: &Path) -> String {
         .unwrap_or_else(|| path.display().to_string())
 }
 
+/// What blocking would cost on these lists: pairs per rule and distinct candidates.
+pub fn plan(lists: &[DedupeList], settings: &Settings) -> crate::link::Plan {
+    let inputs: Vec<InputRecord<'_>> = lists
+        .iter()
+        .flat_map(|list| {
+            list.records
+                .iter()
+                .map(move |(record, _)| (list.name.as_str(), record))
+        })
+        .enumerate()
+        .map(|(id, (list, record))| InputRecord {
+            id: id as i64,
+            list,
+            record,
+        })
+        .collect();
+    let prepared = reckon_linkage::prepare(&inputs, settings);
+    let blocked = reckon_linkage::blocking::candidate_pairs(&prepared, settings);
+    crate::link::Plan {
+        n_records: inputs.len(),
+        rules: blocked.report,
+        n_candidate_pairs: blocked.pairs.len(),
+    }
+}
+
 /// Links the lists' records into persons with the given settings.
 pub fn dedupe(
     lists: Vec<DedupeList>,

@@ -30,6 +30,18 @@ pub(crate) fn run(global: &Global, args: &DedupeArgs) -> anyhow::Result<()> {
         }
         Err(error) => return Err(error.into()),
     };
+    if args.plan {
+        let plan = reckon_service::dedupe::plan(&lists, &settings);
+        println!("blocking {} records:", plan.n_records);
+        for (rule, n) in &plan.rules {
+            println!("  {rule}: {n} pairs");
+        }
+        println!(
+            "{} distinct candidate pairs to compare",
+            plan.n_candidate_pairs
+        );
+        return Ok(());
+    }
     let n_records: usize = lists.iter().map(|l| l.records.len()).sum();
     let n_lists = lists.len();
     let deduped = dedupe(lists, &settings, &Bars::new(global.quiet))?;

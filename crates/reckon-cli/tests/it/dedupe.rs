@@ -109,6 +109,27 @@ fn output_gives_every_record_its_cluster_and_original_columns() {
          A,Erlan Sadykov,2022-01-06,Almaty\n\
          B,Nurlan Bekov,2022-01-08,Taraz\n",
     );
+    // The cost first, without linking (issue 4: see the cost before running).
+    let plan = project.run(&[
+        "dedupe",
+        "official.csv",
+        "media.csv",
+        "--output",
+        "out.csv",
+        "--plan",
+    ]);
+    assert!(plan.status.success(), "{}", stderr(&plan));
+    assert!(
+        stdout(&plan).contains("blocking 4 records:"),
+        "{}",
+        stdout(&plan)
+    );
+    assert!(
+        stdout(&plan).contains("two name tokens: 1 pairs"),
+        "{}",
+        stdout(&plan)
+    );
+    assert!(!project.path("out.csv").exists());
     let output = project.run(&["dedupe", "official.csv", "media.csv", "--output", "out.csv"]);
     assert!(output.status.success(), "{}", stderr(&output));
     assert!(stdout(&output).contains("linked 4 records from 2 files into 3 persons"));
