@@ -58,8 +58,10 @@ pub(crate) enum Command {
     Estimate(EstimateArgs),
     /// Write a self-contained HTML report.
     Report(ReportArgs),
-    /// Export every record.
+    /// Export every record, or with --public only what consent allows.
     Export(ExportArgs),
+    /// Record a consent, or its refusal, for a record and a purpose (publication …).
+    Consent(ConsentArgs),
     /// Check the audit chain and the database's integrity.
     Verify(VerifyArgs),
     /// Write a consistent copy of the database, also while it is in use.
@@ -309,9 +311,47 @@ pub(crate) struct ExportArgs {
     /// Output format.
     #[arg(long, value_enum, default_value = "csv")]
     pub(crate) format: ExportFormat,
-    /// Write here instead of standard output.
+    /// Write here instead of standard output (with --public: a folder).
     #[arg(long, short)]
     pub(crate) output: Option<PathBuf>,
+    /// The public export: only persons whose records consent to publication, no protected
+    /// field, and a manifest of SHA-256 hashes.
+    #[arg(long, requires = "output")]
+    pub(crate) public: bool,
+    /// With --public: ages in ten-year bands.
+    #[arg(long, requires = "public")]
+    pub(crate) age_bands: bool,
+    /// With --public: places as cities or only as regions.
+    #[arg(long, value_enum, default_value = "city", requires = "public")]
+    pub(crate) place: PlaceArg,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub(crate) enum PlaceArg {
+    City,
+    Region,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ConsentArgs {
+    /// The record (r345).
+    pub(crate) record: String,
+    /// What for.
+    #[arg(long, value_enum)]
+    pub(crate) purpose: PurposeArg,
+    /// Given (yes) or refused (no).
+    #[arg(long, value_parser = ["yes", "no"])]
+    pub(crate) granted: String,
+    /// Who gave it, as a role (family, witness, the person); never a name.
+    #[arg(long)]
+    pub(crate) given_by: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub(crate) enum PurposeArg {
+    Documentation,
+    Publication,
+    Court,
 }
 
 #[derive(Debug, Args)]

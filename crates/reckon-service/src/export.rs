@@ -1,4 +1,4 @@
-//! The full export of records (the public, anonymised export comes with the protection work).
+//! The full export of records, for the team only (the public export is `publish`).
 
 use reckon_store::Store;
 

@@ -26,6 +26,7 @@ pub mod export;
 pub mod import;
 pub mod link;
 pub mod official;
+pub mod publish;
 pub mod report;
 pub mod review;
 pub mod search;

@@ -234,6 +234,12 @@ pub(crate) fn object_digest(conn: &Connection, kind: &str, id: &str) -> Result<S
              FROM official_figures WHERE id = ?1",
             params![id_number],
         ),
+        "consent" => digest_query(
+            conn,
+            "SELECT id, record_id, purpose, granted, given_by, recorded_by, created_at \
+             FROM consents WHERE id = ?1",
+            params![id_number],
+        ),
         "missing_case" => digest_query(
             conn,
             "SELECT id, sought_name, sought_record_id, opened_by, contact_ciphertext, told_what, \
@@ -334,6 +340,8 @@ const TRIGGERS: &[&str] = &[
     "records_no_delete",
     "link_decisions_no_update",
     "claims_no_update",
+    "consents_no_update",
+    "consents_no_delete",
 ];
 
 /// Re-computes the chain and the digests of the objects it names.
@@ -410,6 +418,7 @@ pub(crate) fn verify(conn: &Connection) -> Result<VerifyReport, Error> {
         ("estimate", "estimates"),
         ("official_figure", "official_figures"),
         ("missing_case", "missing_cases"),
+        ("consent", "consents"),
     ] {
         let mut statement = conn
             .prepare(&format!("SELECT id FROM {table} ORDER BY id"))

@@ -6,7 +6,10 @@ use crate::Error;
 use crate::error::Context;
 
 /// Every migration in order; the schema version is the number applied.
-pub(crate) const MIGRATIONS: &[&str] = &[include_str!("../migrations/0001_domain.sql")];
+pub(crate) const MIGRATIONS: &[&str] = &[
+    include_str!("../migrations/0001_domain.sql"),
+    include_str!("../migrations/0002_consent.sql"),
+];
 
 /// The application id stamped into the SQLite header ("RCKN"), telling reckon files apart.
 pub(crate) const APPLICATION_ID: i64 = 0x5243_4B4E;

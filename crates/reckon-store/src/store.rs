@@ -672,6 +672,56 @@ impl Store {
         rows.collect::<Result<_, _>>().context("reading cases")
     }
 
+    /// Records a consent (or its refusal) for a record and a purpose; the newest for a
+    /// record and purpose decides.
+    pub fn add_consent(
+        &mut self,
+        record_id: i64,
+        purpose: &str,
+        granted: bool,
+        given_by: Option<&str>,
+        actor: &str,
+    ) -> Result<i64, Error> {
+        let tx = self.conn.transaction().context("starting a consent")?;
+        let now = now_utc();
+        tx.execute(
+            "INSERT INTO consents (record_id, purpose, granted, given_by, recorded_by, created_at) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![record_id, purpose, granted, given_by, actor, now],
+        )
+        .context("storing a consent")?;
+        let id = tx.last_insert_rowid();
+        let details =
+            serde_json::json!({"record_id": record_id, "purpose": purpose, "granted": granted})
+                .to_string();
+        audit::append(
+            &tx,
+            &now,
+            actor,
+            "consent",
+            "consent",
+            &id.to_string(),
+            &details,
+        )?;
+        tx.commit().context("committing a consent")?;
+        Ok(id)
+    }
+
+    /// The newest consent decision per record for a purpose: record id → granted.
+    pub fn consents(&self, purpose: &str) -> Result<std::collections::HashMap<i64, bool>, Error> {
+        let mut statement = self
+            .conn
+            .prepare("SELECT record_id, granted FROM consents WHERE purpose = ?1 ORDER BY id")
+            .context("reading consents")?;
+        let rows = statement
+            .query_map(params![purpose], |row| {
+                Ok((row.get::<_, i64>(0)?, row.get::<_, bool>(1)?))
+            })
+            .context("reading consents")?;
+        // Later rows overwrite earlier ones: the newest decides.
+        rows.collect::<Result<_, _>>().context("reading consents")
+    }
+
     /// Records an official figure, with one audit entry.
     pub fn add_official_figure(
         &mut self,

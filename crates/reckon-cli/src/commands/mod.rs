@@ -33,6 +33,7 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Estimate(args) => estimate::run(global, &args),
         Command::Report(args) => report::run(global, &args),
         Command::Export(args) => export::run(global, &args),
+        Command::Consent(args) => export::consent(global, &args),
         Command::Verify(args) => verify::run(global, &args),
         Command::Backup(args) => backup::run(global, &args),
         Command::Demo(args) => demo::run(global, &args),

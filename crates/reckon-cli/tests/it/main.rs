@@ -7,6 +7,7 @@ mod demo;
 mod estimate;
 mod import;
 mod kill;
+mod publish;
 mod review;
 mod search;
 mod tidy;
