@@ -2,39 +2,18 @@
 //! is nowhere in the database files in the clear; it opens only with the passphrase, and
 //! `reckon rekey` changes which passphrase opens it. Synthetic data.
 
-use std::io::Write;
-use std::process::{Output, Stdio};
-
 use crate::{Project, stderr, stdout};
 
 const CONTACT: &str = "сестра Айгерим, +7 701 555 01 01 (synthetic)";
 const PASSPHRASE: &str = "synthetic correct horse battery";
 const NEW_PASSPHRASE: &str = "another synthetic passphrase";
 
-fn with_input(project: &Project, args: &[&str], input: &str) -> Output {
-    let mut child = project
-        .command(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
-}
-
 #[test]
 fn contacts_are_encrypted_at_rest_and_open_only_with_the_passphrase() {
     let project = Project::initialised();
-    let output = with_input(&project, &["encrypt"], &format!("{PASSPHRASE}\n"));
+    let output = project.run_with_input(&["encrypt"], &format!("{PASSPHRASE}\n"));
     assert!(output.status.success(), "{}", stderr(&output));
-    let output = with_input(
-        &project,
+    let output = project.run_with_input(
         &[
             "case",
             "add",
@@ -76,38 +55,22 @@ fn contacts_are_encrypted_at_rest_and_open_only_with_the_passphrase() {
         "{}",
         stdout(&listed)
     );
-    let wrong = with_input(
-        &project,
-        &["case", "list", "--reveal"],
-        "not the passphrase\n",
-    );
+    let wrong = project.run_with_input(&["case", "list", "--reveal"], "not the passphrase\n");
     assert_eq!(wrong.status.code(), Some(2));
     assert!(!stdout(&wrong).contains(CONTACT) && !stderr(&wrong).contains(CONTACT));
-    let revealed = with_input(
-        &project,
-        &["case", "list", "--reveal"],
-        &format!("{PASSPHRASE}\n"),
-    );
+    let revealed =
+        project.run_with_input(&["case", "list", "--reveal"], &format!("{PASSPHRASE}\n"));
     assert!(stdout(&revealed).contains(CONTACT), "{}", stdout(&revealed));
 
     // rekey: the new passphrase opens the same contact, the old one no longer does.
-    let output = with_input(
-        &project,
-        &["rekey"],
-        &format!("{PASSPHRASE}\n{NEW_PASSPHRASE}\n"),
-    );
+    let output = project.run_with_input(&["rekey"], &format!("{PASSPHRASE}\n{NEW_PASSPHRASE}\n"));
     assert!(output.status.success(), "{}", stderr(&output));
-    let revealed = with_input(
-        &project,
+    let revealed = project.run_with_input(
         &["case", "list", "--reveal"],
         &format!("{NEW_PASSPHRASE}\n"),
     );
     assert!(stdout(&revealed).contains(CONTACT), "{}", stdout(&revealed));
-    let old = with_input(
-        &project,
-        &["case", "list", "--reveal"],
-        &format!("{PASSPHRASE}\n"),
-    );
+    let old = project.run_with_input(&["case", "list", "--reveal"], &format!("{PASSPHRASE}\n"));
     assert_eq!(old.status.code(), Some(2));
 
     // The audit chain covers the case and the key without holding either secret.
@@ -120,8 +83,7 @@ fn contacts_are_encrypted_at_rest_and_open_only_with_the_passphrase() {
 #[test]
 fn a_contact_without_a_key_is_refused() {
     let project = Project::initialised();
-    let output = with_input(
-        &project,
+    let output = project.run_with_input(
         &[
             "case",
             "add",
@@ -138,7 +100,7 @@ fn a_contact_without_a_key_is_refused() {
         "{}",
         stderr(&output)
     );
-    let short = with_input(&project, &["encrypt"], "short\n");
+    let short = project.run_with_input(&["encrypt"], "short\n");
     assert_eq!(short.status.code(), Some(2));
     assert!(stderr(&short).contains("at least 12 characters"));
 }

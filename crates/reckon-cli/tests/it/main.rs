@@ -59,6 +59,22 @@ impl Project {
         self.command(args).output().unwrap()
     }
 
+    /// Runs with `input` on standard input (answers to prompts, passphrases).
+    pub(crate) fn run_with_input(&self, args: &[&str], input: &str) -> Output {
+        use std::io::Write;
+        use std::process::Stdio;
+        let mut child = self
+            .command(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // A command may stop reading early (q, a wrong passphrase): that is not an error.
+        let _ = child.stdin.take().unwrap().write_all(input.as_bytes());
+        child.wait_with_output().unwrap()
+    }
+
     pub(crate) fn db(&self) -> PathBuf {
         self.path("reckon.db")
     }

@@ -1,9 +1,6 @@
 //! `reckon review` (issue 4): the review queue in the terminal; decisions are stored with
 //! the reviewer's name and reason, enter the audit chain, and bind the next link run.
 
-use std::io::Write;
-use std::process::Stdio;
-
 use crate::{Project, stderr, stdout};
 
 fn person_of(project: &Project, record: &str) -> String {
@@ -24,20 +21,10 @@ fn decisions_are_kept_and_bind_the_next_link_run() {
     let project = Project::new();
     let output = project.run(&["demo", "--seed", "7", "--victims", "150", "--dir", "demo"]);
     assert!(output.status.success(), "{}", stderr(&output));
-    let mut child = project
-        .command(&["review", "--db", "demo/reckon.db"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(b"x\nm same person in two scripts\nn different fathers\nq\n")
-        .unwrap();
-    let output = child.wait_with_output().unwrap();
+    let output = project.run_with_input(
+        &["review", "--db", "demo/reckon.db"],
+        "x\nm same person in two scripts\nn different fathers\nq\n",
+    );
     assert!(output.status.success(), "{}", stderr(&output));
     let text = stdout(&output);
     assert!(text.contains("type m, n, s or q"), "{text}");
@@ -69,14 +56,9 @@ fn decisions_are_kept_and_bind_the_next_link_run() {
         person_of(&project, &different.1)
     );
     // Decided pairs leave the queue.
-    let mut again = project
-        .command(&["review", "--db", "demo/reckon.db", "--limit", "1"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    again.stdin.take().unwrap().write_all(b"q\n").unwrap();
-    let text = stdout(&again.wait_with_output().unwrap());
+    let text = stdout(
+        &project.run_with_input(&["review", "--db", "demo/reckon.db", "--limit", "1"], "q\n"),
+    );
     let shown = |id: &str| {
         text.lines()
             .any(|l| l.trim().starts_with(&format!("{id} ")))
