@@ -113,21 +113,8 @@ pub(crate) struct DedupeArgs {
     /// Where to write one row per record with its cluster.
     #[arg(long, value_name = "OUT.csv")]
     pub(crate) output: PathBuf,
-    /// A linkage settings file (TOML); without it, the standard list fields.
-    #[arg(long, value_name = "FILE.toml")]
-    pub(crate) settings: Option<PathBuf>,
-    /// Match probability at or above which records link [default: 0.7, or the settings'].
-    #[arg(long)]
-    pub(crate) threshold: Option<f64>,
-    /// Never put two records of one file into one person.
-    #[arg(long)]
-    pub(crate) one_per_list: bool,
-    /// Seed for training [default: 1, or the settings'].
-    #[arg(long)]
-    pub(crate) seed: Option<u64>,
-    /// Print the candidate pairs each blocking rule would produce, and stop.
-    #[arg(long)]
-    pub(crate) plan: bool,
+    #[command(flatten)]
+    pub(crate) linkage: LinkageOptions,
 }
 
 #[derive(Debug, Args)]
@@ -242,6 +229,13 @@ pub(crate) struct ImportArgs {
 
 #[derive(Debug, Args)]
 pub(crate) struct LinkArgs {
+    #[command(flatten)]
+    pub(crate) linkage: LinkageOptions,
+}
+
+/// The options `link` and `dedupe` share.
+#[derive(Debug, Args)]
+pub(crate) struct LinkageOptions {
     /// A linkage settings file (TOML: comparisons, blocking rules, thresholds); without
     /// it, the standard list fields. See docs/guide/linkage-settings.md.
     #[arg(long, value_name = "FILE.toml")]

@@ -99,7 +99,11 @@ pub fn prepare(records: &[InputRecord<'_>], settings: &Settings) -> Vec<LinkReco
                 .event_date
                 .map(|d| (d.first_day_number(), d.last_day_number()));
             let known = record.place.as_deref().and_then(reckon_names::lookup_place);
-            let place = record.place.as_deref().and_then(reckon_names::place_key);
+            // The gazetteer's id when it knows the place, as `place_key` gives it.
+            let place = match known {
+                Some(p) => Some(p.id.to_string()),
+                None => record.place.as_deref().and_then(reckon_names::place_key),
+            };
             let region = known.and_then(|p| match p.kind {
                 reckon_names::PlaceKind::Region => Some(p.id),
                 reckon_names::PlaceKind::City => p.region.or(Some(p.id)),

@@ -97,13 +97,7 @@ pub fn plan(lists: &[DedupeList], settings: &Settings) -> crate::link::Plan {
             record,
         })
         .collect();
-    let prepared = reckon_linkage::prepare(&inputs, settings);
-    let blocked = reckon_linkage::blocking::candidate_pairs(&prepared, settings);
-    crate::link::Plan {
-        n_records: inputs.len(),
-        rules: blocked.report,
-        n_candidate_pairs: blocked.pairs.len(),
-    }
+    crate::link::plan_of(&inputs, settings)
 }
 
 /// Links the lists' records into persons with the given settings.

@@ -75,13 +75,18 @@ pub fn plan(store: &Store, request: &LinkRequest) -> Result<Plan, Error> {
     let stored = store.records()?;
     let lists: Vec<String> = stored.iter().map(|r| r.source_id.to_string()).collect();
     let inputs = inputs_of(&stored, &lists);
-    let prepared = reckon_linkage::prepare(&inputs, &request.settings);
-    let blocked = reckon_linkage::blocking::candidate_pairs(&prepared, &request.settings);
-    Ok(Plan {
-        n_records: stored.len(),
+    Ok(plan_of(&inputs, &request.settings))
+}
+
+/// Blocking alone over linkage inputs: the cost of the rules.
+pub(crate) fn plan_of(inputs: &[InputRecord<'_>], settings: &Settings) -> Plan {
+    let prepared = reckon_linkage::prepare(inputs, settings);
+    let blocked = reckon_linkage::blocking::candidate_pairs(&prepared, settings);
+    Plan {
+        n_records: inputs.len(),
         rules: blocked.report,
         n_candidate_pairs: blocked.pairs.len(),
-    })
+    }
 }
 
 /// The method's name stored with each run.

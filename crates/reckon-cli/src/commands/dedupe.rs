@@ -3,17 +3,18 @@
 use reckon_service::dedupe::{dedupe, output_csv, read_lists};
 
 use crate::args::{DedupeArgs, Global};
-use crate::commands::link::settings_of;
+use crate::commands::link::{print_plan, settings_of};
 use crate::commands::{count, report_bad_rows, say};
 use crate::progress::Bars;
 
 pub(crate) fn run(global: &Global, args: &DedupeArgs) -> anyhow::Result<()> {
+    let options = &args.linkage;
     let settings = settings_of(
-        args.settings.as_deref(),
-        args.threshold,
-        None,
-        args.one_per_list,
-        args.seed,
+        options.settings.as_deref(),
+        options.threshold,
+        options.review_from,
+        options.one_per_list,
+        options.seed,
     )?;
     let lists = match read_lists(&args.files, &settings) {
         Ok(lists) => lists,
@@ -30,16 +31,8 @@ pub(crate) fn run(global: &Global, args: &DedupeArgs) -> anyhow::Result<()> {
         }
         Err(error) => return Err(error.into()),
     };
-    if args.plan {
-        let plan = reckon_service::dedupe::plan(&lists, &settings);
-        println!("blocking {} records:", plan.n_records);
-        for (rule, n) in &plan.rules {
-            println!("  {rule}: {n} pairs");
-        }
-        println!(
-            "{} distinct candidate pairs to compare",
-            plan.n_candidate_pairs
-        );
+    if options.plan {
+        print_plan(&reckon_service::dedupe::plan(&lists, &settings));
         return Ok(());
     }
     let n_records: usize = lists.iter().map(|l| l.records.len()).sum();

@@ -1,6 +1,6 @@
 //! `reckon link`.
 
-use reckon_service::link::{LinkRequest, link, load_settings, plan};
+use reckon_service::link::{LinkRequest, Plan, link, load_settings, plan};
 
 use crate::UsageError;
 use crate::args::{Global, LinkArgs};
@@ -39,26 +39,31 @@ pub(crate) fn settings_of(
     Ok(settings)
 }
 
+/// What blocking would cost, for `--plan`.
+pub(crate) fn print_plan(plan: &Plan) {
+    println!("blocking {} records:", plan.n_records);
+    for (rule, n) in &plan.rules {
+        println!("  {rule}: {n} pairs");
+    }
+    println!(
+        "{} distinct candidate pairs to compare",
+        plan.n_candidate_pairs
+    );
+}
+
 pub(crate) fn run(global: &Global, args: &LinkArgs) -> anyhow::Result<()> {
+    let options = &args.linkage;
     let settings = settings_of(
-        args.settings.as_deref(),
-        args.threshold,
-        args.review_from,
-        args.one_per_list,
-        args.seed,
+        options.settings.as_deref(),
+        options.threshold,
+        options.review_from,
+        options.one_per_list,
+        options.seed,
     )?;
     let mut store = open(global)?;
     let request = LinkRequest { settings };
-    if args.plan {
-        let plan = plan(&store, &request)?;
-        println!("blocking {} records:", plan.n_records);
-        for (rule, n) in &plan.rules {
-            println!("  {rule}: {n} pairs");
-        }
-        println!(
-            "{} distinct candidate pairs to compare",
-            plan.n_candidate_pairs
-        );
+    if options.plan {
+        print_plan(&plan(&store, &request)?);
         return Ok(());
     }
     let report = link(&mut store, &request, &global.user, &Bars::new(global.quiet))?;
