@@ -71,6 +71,38 @@ pub(crate) enum Command {
     /// Measure speed and accuracy (results for docs/benchmarks.md).
     #[command(subcommand)]
     Bench(BenchCommand),
+    /// The web application and JSON API.
+    Serve(ServeArgs),
+    /// Accounts for the web application.
+    #[command(subcommand)]
+    User(UserCommand),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ServeArgs {
+    /// Address to listen on; keep it on 127.0.0.1 unless a TLS proxy stands in front.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub(crate) addr: std::net::SocketAddr,
+    /// Mark cookies Secure and send HSTS (when served behind TLS).
+    #[arg(long)]
+    pub(crate) secure_cookies: bool,
+    /// Session lifetime in hours.
+    #[arg(long, default_value_t = 8)]
+    pub(crate) session_hours: i64,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum UserCommand {
+    /// Add an account; the password is read from standard input (hidden on a terminal).
+    Add {
+        /// The login name.
+        name: String,
+        /// administrator, analyst, documenter, reviewer or read-only.
+        #[arg(long)]
+        role: String,
+    },
+    /// List the accounts.
+    List,
 }
 
 #[derive(Debug, Subcommand)]

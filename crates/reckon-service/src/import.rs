@@ -73,6 +73,18 @@ pub fn import(
     progress: &dyn Progress,
 ) -> Result<ImportReport, Error> {
     let bytes = read_file(&request.path)?;
+    import_bytes(store, &bytes, request, actor, progress)
+}
+
+/// Checks and stores a list file already in memory (an upload from the browser), as
+/// [`import`] does; `request.path` names the file for messages and the source's name.
+pub fn import_bytes(
+    store: &mut Store,
+    bytes: &[u8],
+    request: &ImportRequest,
+    actor: &str,
+    progress: &dyn Progress,
+) -> Result<ImportReport, Error> {
     let file_name = request
         .path
         .file_name()
@@ -85,7 +97,7 @@ pub fn import(
         text_columns: Vec::new(),
         require_name: true,
     };
-    let parsed = parse_list(&bytes, &config).map_err(|source| Error::Import {
+    let parsed = parse_list(bytes, &config).map_err(|source| Error::Import {
         path: request.path.clone(),
         source,
     })?;
@@ -123,7 +135,11 @@ pub fn import(
         progress.set(done as u64)
     });
     progress.finish();
-    Ok(match outcome? {
+    let outcome = outcome?;
+    if matches!(outcome, ImportOutcome::Imported { .. }) {
+        crate::search::refresh_index(store)?;
+    }
+    Ok(match outcome {
         ImportOutcome::Imported {
             source_id,
             n_records,

@@ -17,6 +17,7 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod accounts;
 pub mod bench;
 pub mod cases;
 pub mod dedupe;
@@ -26,6 +27,7 @@ pub mod export;
 pub mod import;
 pub mod link;
 pub mod official;
+pub mod places;
 pub mod publish;
 pub mod report;
 pub mod review;
@@ -83,6 +85,7 @@ impl Error {
             Error::Store(reckon_store::Error::AlreadyExists { .. }) => "already_exists",
             Error::Store(reckon_store::Error::NotFound { .. }) => "no_database",
             Error::Store(reckon_store::Error::NotAReckonDatabase { .. }) => "not_a_database",
+            Error::Store(reckon_store::Error::Conflict(_)) => "conflict",
             Error::Store(_) => "store",
             Error::Import { .. } => "bad_list_file",
             Error::Io { .. } => "io",
@@ -100,6 +103,7 @@ impl Error {
             Error::Import { .. }
                 | Error::BadInput(_)
                 | Error::NotFound(_)
+                | Error::Store(reckon_store::Error::Conflict(_))
                 | Error::Estimate(reckon_stats::Error::InvalidTable(_))
         )
     }

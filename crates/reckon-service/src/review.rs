@@ -33,10 +33,20 @@ pub struct Pending {
 
 /// The pairs of the newest link run that wait for a decision, most probable first.
 pub fn pending(store: &Store) -> Result<Vec<Pending>, Error> {
-    let records: HashMap<i64, StoredRecord> =
-        store.records()?.into_iter().map(|r| (r.id, r)).collect();
+    let pairs = store.review_pairs()?;
+    let mut ids: Vec<i64> = pairs
+        .iter()
+        .flat_map(|p| [p.record_a, p.record_b])
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let records: HashMap<i64, StoredRecord> = store
+        .records_by_ids(&ids)?
+        .into_iter()
+        .map(|r| (r.id, r))
+        .collect();
     let mut out = Vec::new();
-    for pair in store.review_pairs()? {
+    for pair in pairs {
         let (Some(a), Some(b)) = (
             records.get(&pair.record_a).cloned(),
             records.get(&pair.record_b).cloned(),
@@ -82,4 +92,93 @@ pub fn decide(
         reviewer: reviewer.to_string(),
         reason: reason.map(str::to_string),
     })?)
+}
+
+/// What applying the decisions changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Applied {
+    /// The new link run holding the persons.
+    pub link_run_id: i64,
+    /// Persons before.
+    pub n_persons_before: usize,
+    /// Persons after.
+    pub n_persons_after: usize,
+}
+
+/// Applies every reviewer's decision to the persons at once, without scoring again: the
+/// newest run's stored pairs are clustered anew with the decisions as must-link and
+/// cannot-link constraints, and the result is stored as a new link run (method `review`)
+/// with the same settings. `reckon link` later scores every pair afresh and honours the
+/// same decisions. `None` before any link run.
+pub fn apply_decisions(store: &mut Store, actor: &str) -> Result<Option<Applied>, Error> {
+    let Some((run_id, settings_json, threshold)) = store.newest_link_run()? else {
+        return Ok(None);
+    };
+    let settings: serde_json::Value = serde_json::from_str(&settings_json).unwrap_or_default();
+    let defaults = reckon_linkage::Settings::default();
+    let one_record_per_list = settings["one_record_per_list"].as_bool().unwrap_or(false);
+    let records = store.record_sources()?;
+    let index: HashMap<i64, usize> = records
+        .iter()
+        .enumerate()
+        .map(|(i, (id, _))| (*id, i))
+        .collect();
+    let lists: Vec<u32> = records.iter().map(|(_, source)| *source as u32).collect();
+    let edges: Vec<reckon_linkage::cluster::Edge> = store
+        .run_edges(run_id)?
+        .into_iter()
+        .filter_map(|(a, b, probability)| {
+            Some(reckon_linkage::cluster::Edge {
+                a: *index.get(&a)?,
+                b: *index.get(&b)?,
+                probability,
+            })
+        })
+        .collect();
+    let decisions: Vec<(usize, usize, bool)> = store
+        .human_decisions()?
+        .into_iter()
+        .filter_map(|d| {
+            Some((
+                *index.get(&d.record_a)?,
+                *index.get(&d.record_b)?,
+                d.same_person,
+            ))
+        })
+        .collect();
+    let n_persons_before = store.counts()?.1;
+    let clusters = reckon_linkage::cluster::cluster(
+        records.len(),
+        &edges,
+        &decisions,
+        &reckon_linkage::cluster::ClusterConfig {
+            threshold,
+            support: defaults.support,
+            one_record_per_list: one_record_per_list.then_some(lists.as_slice()),
+        },
+    );
+    let mut persons: Vec<Vec<i64>> = clusters
+        .into_iter()
+        .map(|members| {
+            let mut ids: Vec<i64> = members.into_iter().map(|i| records[i].0).collect();
+            ids.sort_unstable();
+            ids
+        })
+        .collect();
+    persons.sort_unstable();
+    let n_persons_after = persons.len();
+    let run = reckon_store::NewLinkRun {
+        method: "review".to_string(),
+        settings: settings_json,
+        threshold,
+        n_pairs: edges.len(),
+        persons,
+        decisions: store.run_decisions(run_id)?,
+    };
+    let link_run_id = store.save_link_run(&run, actor)?;
+    Ok(Some(Applied {
+        link_run_id,
+        n_persons_before,
+        n_persons_after,
+    }))
 }

@@ -25,35 +25,159 @@ pub struct Hit {
     pub place: Option<String>,
 }
 
+/// What a search may be narrowed to; an empty field does not narrow.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Filter {
+    /// Only records of the list with this name.
+    pub source: Option<String>,
+    /// Only records whose place is this place (in any script or spelling the gazetteer
+    /// knows) or, for places it does not know, contains this text.
+    pub place: Option<String>,
+    /// Only records with this status (`killed`, `missing`, ...).
+    pub status: Option<String>,
+}
+
+/// How many candidates the index hands to the exact scoring, at most.
+const CANDIDATES: usize = 2000;
+
 /// The records whose names match `query` in any script, order or spelling, best first;
 /// at most `limit`. Each record's person in the current link run is given.
 pub fn search(store: &Store, query: &str, limit: usize) -> Result<Vec<Hit>, Error> {
+    search_filtered(store, query, &Filter::default(), limit)
+}
+
+/// [`search`] narrowed by a [`Filter`]. The full-text index proposes candidates from the
+/// query's keys (in any script, as the beginning of a name, by sound, by consonants); each
+/// is then scored exactly with [`reckon_names::match_score`]. Records not yet indexed are
+/// scored too, so an answer is never incomplete.
+pub fn search_filtered(
+    store: &Store,
+    query: &str,
+    filter: &Filter,
+    limit: usize,
+) -> Result<Vec<Hit>, Error> {
     let (query, _) = reckon_names::normalize(query);
-    let person_of = person_index(store)?;
-    let mut hits: Vec<Hit> = store
-        .records()?
+    let Some(fts_query) = fts_query(&query) else {
+        return Ok(Vec::new());
+    };
+    let ids = store.search_index(&fts_query, CANDIDATES)?;
+    let mut candidates = store.records_by_ids(&ids)?;
+    candidates.extend(store.unindexed_records()?);
+    let place_key = filter
+        .place
+        .as_deref()
+        .filter(|p| !p.trim().is_empty())
+        .map(|p| (reckon_names::place_key(p), p.trim().to_lowercase()));
+    let mut hits: Vec<(f64, StoredRecord)> = candidates
         .into_iter()
+        .filter(|stored| {
+            let by_source = filter
+                .source
+                .as_deref()
+                .is_none_or(|s| s.is_empty() || stored.source_name == s);
+            let by_status = filter.status.as_deref().is_none_or(|s| {
+                s.is_empty()
+                    || stored
+                        .record
+                        .status
+                        .as_ref()
+                        .is_some_and(|status| status.as_str() == s)
+            });
+            let by_place = place_key.as_ref().is_none_or(|(key, text)| {
+                let written = stored.record.place.as_deref().unwrap_or("");
+                match key {
+                    Some(key) => reckon_names::place_key(written).as_ref() == Some(key),
+                    None => written.to_lowercase().contains(text.as_str()),
+                }
+            });
+            by_source && by_status && by_place
+        })
         .filter_map(|stored| {
-            let name = stored.record.display_name();
-            let score = reckon_names::match_score(&query, &reckon_names::normalize(&name).0);
-            (score > 0.0).then(|| Hit {
-                score,
-                record_id: stored.id,
-                person: person_of.get(&stored.id).copied(),
-                source: stored.source_name.clone(),
-                name,
-                event_date: stored.record.event_date.map(|d| d.to_string()),
-                place: stored.record.place.clone(),
-            })
+            let score = reckon_names::match_score(
+                &query,
+                &reckon_names::normalize(&stored.record.display_name()).0,
+            );
+            (score > 0.0).then_some((score, stored))
         })
         .collect();
-    hits.sort_by(|a, b| {
-        b.score
-            .total_cmp(&a.score)
-            .then(a.record_id.cmp(&b.record_id))
-    });
+    hits.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.id.cmp(&b.1.id)));
+    hits.dedup_by_key(|(_, stored)| stored.id);
     hits.truncate(limit);
-    Ok(hits)
+    let ids: Vec<i64> = hits.iter().map(|(_, stored)| stored.id).collect();
+    let person_of = store.person_numbers(&ids)?;
+    Ok(hits
+        .into_iter()
+        .map(|(score, stored)| Hit {
+            score,
+            record_id: stored.id,
+            person: person_of.get(&stored.id).copied(),
+            name: stored.record.display_name(),
+            source: stored.source_name,
+            event_date: stored.record.event_date.map(|d| d.to_string()),
+            place: stored.record.place,
+        })
+        .collect())
+}
+
+/// The search index's words for a name: its loose keys (ASCII in every script), its
+/// phonetic codes (`p` + code) and consonant skeletons (`k0` + skeleton). Loose keys have no
+/// digits, so the three kinds never meet.
+pub fn index_keys(name: &reckon_names::NormalizedName) -> String {
+    let mut words: Vec<String> = Vec::new();
+    for token in name.tokens() {
+        words.extend(token.loose().iter().cloned());
+        words.extend(token.phonetic().iter().map(|code| format!("p{code}")));
+        words.extend(token.skeletons().iter().map(|s| format!("k0{s}")));
+    }
+    words.retain(|w| !w.is_empty() && w.bytes().all(|b| b.is_ascii_alphanumeric()));
+    words.sort();
+    words.dedup();
+    words.join(" ")
+}
+
+/// The FTS5 query proposing candidates for a normalized query: any of its tokens' keys,
+/// as a whole word or, from three letters, as the beginning of one. Built from keys only
+/// (ASCII letters and digits), never from the raw text, so no input can inject syntax.
+fn fts_query(query: &reckon_names::NormalizedName) -> Option<String> {
+    let mut terms: Vec<String> = Vec::new();
+    for token in query.tokens() {
+        for loose in token.loose() {
+            if loose.len() >= 3 {
+                terms.push(format!("{loose}*"));
+            } else if !loose.is_empty() {
+                terms.push(loose.clone());
+            }
+            // A typo after the fourth letter still finds the name.
+            if loose.len() > 5 {
+                terms.push(format!("{}*", &loose[..4]));
+            }
+        }
+        terms.extend(token.phonetic().iter().map(|code| format!("p{code}")));
+        terms.extend(token.skeletons().iter().map(|s| format!("k0{s}")));
+    }
+    terms.retain(|t| {
+        t.trim_end_matches('*')
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric())
+            && !t.trim_end_matches('*').is_empty()
+    });
+    terms.sort();
+    terms.dedup();
+    (!terms.is_empty()).then(|| terms.join(" OR "))
+}
+
+/// Indexes every record not yet in the search index; returns how many were added.
+pub fn refresh_index(store: &mut Store) -> Result<usize, Error> {
+    let records = store.unindexed_records()?;
+    let entries: Vec<(i64, String)> = records
+        .iter()
+        .map(|stored| {
+            let (name, _) = reckon_names::normalize(&stored.record.display_name());
+            (stored.id, index_keys(&name))
+        })
+        .collect();
+    store.index_search_keys(&entries)?;
+    Ok(entries.len())
 }
 
 /// Record id → person number (1-based, in the current link run's order).

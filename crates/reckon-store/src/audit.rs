@@ -246,6 +246,17 @@ pub(crate) fn object_digest(conn: &Connection, kind: &str, id: &str) -> Result<S
              told_by, status, owner, created_at FROM missing_cases WHERE id = ?1",
             params![id_number],
         ),
+        "place" => digest_query(
+            conn,
+            "SELECT id, kind, name, latitude, longitude, burial_kind, created_at, created_by \
+             FROM places WHERE id = ?1",
+            params![id_number],
+        ),
+        "user" => digest_query(
+            conn,
+            "SELECT id, name, role, password_hash, created_at FROM users WHERE id = ?1",
+            params![id_number],
+        ),
         _ => Ok(hash_fields(&[])),
     }
 }
@@ -419,6 +430,8 @@ pub(crate) fn verify(conn: &Connection) -> Result<VerifyReport, Error> {
         ("official_figure", "official_figures"),
         ("missing_case", "missing_cases"),
         ("consent", "consents"),
+        ("place", "places"),
+        ("user", "users"),
     ] {
         let mut statement = conn
             .prepare(&format!("SELECT id FROM {table} ORDER BY id"))

@@ -41,6 +41,9 @@ pub enum Error {
         /// The id asked for.
         id: i64,
     },
+    /// A write broke a rule of the schema: a name taken, a value out of range.
+    #[error("{0}")]
+    Conflict(String),
     /// An error from SQLite, with what the store was doing.
     #[error("{context}")]
     Sqlite {

@@ -9,6 +9,7 @@ use crate::error::Context;
 pub(crate) const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0001_domain.sql"),
     include_str!("../migrations/0002_consent.sql"),
+    include_str!("../migrations/0003_web.sql"),
 ];
 
 /// The application id stamped into the SQLite header ("RCKN"), telling reckon files apart.

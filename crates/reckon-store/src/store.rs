@@ -15,6 +15,41 @@ use crate::rows::{
 };
 use crate::time::now_utc;
 
+/// The columns [`record_from_row`] reads, from `records r JOIN sources s`.
+const RECORD_SELECT: &str = "SELECT r.id, r.source_id, s.name, r.row_number, r.source_record_id, \
+     r.full_name, r.surname, r.given_name, r.patronymic, r.sex, r.age, r.birth_date, r.event_date, \
+     r.place, r.status, r.attributes FROM records r JOIN sources s ON s.id = r.source_id";
+
+/// One row of [`RECORD_SELECT`] as a stored record.
+fn record_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<StoredRecord> {
+    let sex: Option<String> = row.get(9)?;
+    let birth_date: Option<String> = row.get(11)?;
+    let event_date: Option<String> = row.get(12)?;
+    let status: Option<String> = row.get(14)?;
+    let attributes: String = row.get(15)?;
+    Ok(StoredRecord {
+        id: row.get(0)?,
+        source_id: row.get(1)?,
+        source_name: row.get(2)?,
+        record: ListRecord {
+            row: row.get::<_, i64>(3)? as usize,
+            record_id: row.get(4)?,
+            name: row.get(5)?,
+            surname: row.get(6)?,
+            given_name: row.get(7)?,
+            patronymic: row.get(8)?,
+            sex: sex.and_then(|s| s.parse::<Sex>().ok()),
+            age: row.get::<_, Option<i64>>(10)?.map(|a| a as u16),
+            birth_date: birth_date.and_then(|d| d.parse::<PartialDate>().ok()),
+            event_date: event_date.and_then(|d| d.parse::<PartialDate>().ok()),
+            place: row.get(13)?,
+            status: status.map(|s| Status::parse(&s)),
+            source: None,
+            attributes: serde_json::from_str(&attributes).unwrap_or_default(),
+        },
+    })
+}
+
 /// A reckon database: one SQLite file (or memory, in tests).
 #[derive(Debug)]
 pub struct Store {
@@ -266,42 +301,10 @@ impl Store {
     pub fn records(&self) -> Result<Vec<StoredRecord>, Error> {
         let mut statement = self
             .conn
-            .prepare(
-                "SELECT r.id, r.source_id, s.name, r.row_number, r.source_record_id, r.full_name, \
-                 r.surname, r.given_name, r.patronymic, r.sex, r.age, r.birth_date, r.event_date, \
-                 r.place, r.status, r.attributes FROM records r JOIN sources s ON s.id = r.source_id \
-                 ORDER BY r.id",
-            )
+            .prepare(&format!("{RECORD_SELECT} ORDER BY r.id"))
             .context("reading records")?;
         let rows = statement
-            .query_map([], |row| {
-                let sex: Option<String> = row.get(9)?;
-                let birth_date: Option<String> = row.get(11)?;
-                let event_date: Option<String> = row.get(12)?;
-                let status: Option<String> = row.get(14)?;
-                let attributes: String = row.get(15)?;
-                Ok(StoredRecord {
-                    id: row.get(0)?,
-                    source_id: row.get(1)?,
-                    source_name: row.get(2)?,
-                    record: ListRecord {
-                        row: row.get::<_, i64>(3)? as usize,
-                        record_id: row.get(4)?,
-                        name: row.get(5)?,
-                        surname: row.get(6)?,
-                        given_name: row.get(7)?,
-                        patronymic: row.get(8)?,
-                        sex: sex.and_then(|s| s.parse::<Sex>().ok()),
-                        age: row.get::<_, Option<i64>>(10)?.map(|a| a as u16),
-                        birth_date: birth_date.and_then(|d| d.parse::<PartialDate>().ok()),
-                        event_date: event_date.and_then(|d| d.parse::<PartialDate>().ok()),
-                        place: row.get(13)?,
-                        status: status.map(|s| Status::parse(&s)),
-                        source: None,
-                        attributes: serde_json::from_str(&attributes).unwrap_or_default(),
-                    },
-                })
-            })
+            .query_map([], record_from_row)
             .context("reading records")?;
         rows.collect::<Result<_, _>>().context("reading records")
     }
@@ -494,16 +497,19 @@ impl Store {
     /// review band) and every reviewer's, strongest first. Says why a person's records are
     /// together.
     pub fn decisions_among(&self, ids: &[i64]) -> Result<Vec<PairDecision>, Error> {
+        let ids_json = serde_json::to_string(ids).expect("a list of integers serialises");
         let mut statement = self
             .conn
             .prepare(
                 "SELECT record_a, record_b, decided_by, decision, match_probability, weights, reviewer, reason \
-                 FROM link_decisions WHERE (decided_by = 'human' OR link_run_id = (SELECT max(id) FROM link_runs)) \
+                 FROM link_decisions WHERE record_a IN (SELECT value FROM json_each(?1)) \
+                 AND record_b IN (SELECT value FROM json_each(?1)) \
+                 AND (decided_by = 'human' OR link_run_id = (SELECT max(id) FROM link_runs)) \
                  ORDER BY decided_by DESC, match_probability DESC, id",
             )
             .context("reading decisions")?;
         let rows = statement
-            .query_map([], |row| {
+            .query_map(params![ids_json], |row| {
                 Ok(PairDecision {
                     record_a: row.get(0)?,
                     record_b: row.get(1)?,
@@ -516,13 +522,7 @@ impl Store {
                 })
             })
             .context("reading decisions")?;
-        let all: Vec<PairDecision> = rows
-            .collect::<Result<_, _>>()
-            .context("reading decisions")?;
-        Ok(all
-            .into_iter()
-            .filter(|d| ids.contains(&d.record_a) && ids.contains(&d.record_b))
-            .collect())
+        rows.collect::<Result<_, _>>().context("reading decisions")
     }
 
     /// The pairs the newest link run left for review that no reviewer has decided yet,
@@ -841,6 +841,8 @@ fn source_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<SourceRow> {
         created_by: row.get(7)?,
     })
 }
+
+pub(crate) mod web;
 
 #[cfg(test)]
 mod tests;

@@ -23,6 +23,10 @@
 //! ```
 #![deny(missing_docs)]
 
+mod password;
+
+pub use password::{hash_password, random_token, verify_password};
+
 use argon2::{Algorithm, Argon2, Params, Version};
 use chacha20poly1305::aead::{Aead, Generate, KeyInit, Payload};
 use chacha20poly1305::{Key, XChaCha20Poly1305, XNonce};

@@ -10,7 +10,7 @@ use crate::commands::{open, say};
 
 /// Reads a passphrase: hidden on a terminal, else one line of standard input (scripts,
 /// tests). Never echoed, logged or put in an error.
-fn passphrase(prompt: &str) -> anyhow::Result<String> {
+pub(crate) fn passphrase(prompt: &str) -> anyhow::Result<String> {
     if std::io::stdin().is_terminal() {
         return Ok(rpassword::prompt_password(prompt)?);
     }

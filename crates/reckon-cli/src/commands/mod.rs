@@ -12,6 +12,7 @@ pub(crate) mod link;
 mod report;
 mod review;
 mod search;
+mod serve;
 mod verify;
 
 use crate::args::{Cli, Command, Global};
@@ -37,6 +38,8 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Verify(args) => verify::run(global, &args),
         Command::Backup(args) => backup::run(global, &args),
         Command::Demo(args) => demo::run(global, &args),
+        Command::Serve(args) => serve::run(global, &args),
+        Command::User(command) => serve::user(global, command),
         Command::Bench(command) => {
             use reckon_service::bench;
             let table = match command {

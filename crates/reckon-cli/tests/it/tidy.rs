@@ -95,8 +95,19 @@ const ALLOWED: &[(&str, &[&str])] = &[
         ],
     ),
     (
+        "reckon-server",
+        &[
+            "reckon-service",
+            "reckon-store",
+            "reckon-model",
+            "reckon-names",
+            "reckon-vault",
+        ],
+    ),
+    (
         "reckon-cli",
         &[
+            "reckon-server",
             "reckon-service",
             "reckon-model",
             "reckon-import",

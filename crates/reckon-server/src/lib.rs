@@ -1,0 +1,197 @@
+//! reckon's web application and JSON API (`reckon serve`): documenting, search, review and
+//! the dashboard in the browser, on the same store and services as the command line.
+//!
+//! One binary serves everything: pages are rendered on the server (minijinja templates and
+//! SVG charts, all embedded), the small script and style sheet are embedded assets, and no
+//! page loads anything from another host. Every page and API route checks the session's
+//! role on the server; every write carries a CSRF token.
+//!
+//! # Example
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! use reckon_server::{AppState, ServerConfig};
+//! let state = AppState::new(ServerConfig::new("project.reckon".into()))?;
+//! let router = reckon_server::app(state);
+//! let listener = tokio::net::TcpListener::bind("127.0.0.1:8080").await?;
+//! axum::serve(listener, router).await?;
+//! # Ok(())
+//! # }
+//! ```
+#![deny(missing_docs)]
+
+mod api;
+mod assets;
+mod auth;
+mod error;
+mod i18n;
+mod map;
+mod pages;
+mod security;
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
+use reckon_store::Store;
+
+pub use error::AppError;
+
+/// How the server runs.
+#[derive(Debug, Clone)]
+pub struct ServerConfig {
+    /// The project database.
+    pub database: PathBuf,
+    /// Mark cookies `Secure` (when served behind TLS).
+    pub secure_cookies: bool,
+    /// How long a session lasts, in seconds.
+    pub session_seconds: i64,
+    /// Failed logins per name or address before a lockout.
+    pub max_failed_logins: u32,
+    /// How long a lockout lasts, in seconds.
+    pub lockout_seconds: u64,
+    /// The largest upload accepted, in bytes.
+    pub max_upload_bytes: usize,
+}
+
+impl ServerConfig {
+    /// The defaults: 8-hour sessions, 5 failures then 15 minutes' lockout, 20 MB uploads.
+    pub fn new(database: PathBuf) -> ServerConfig {
+        ServerConfig {
+            database,
+            secure_cookies: false,
+            session_seconds: 8 * 3600,
+            max_failed_logins: 5,
+            lockout_seconds: 15 * 60,
+            max_upload_bytes: 20 * 1024 * 1024,
+        }
+    }
+}
+
+/// What every request shares: the configuration, a pool of database connections, the
+/// templates and the login limiter.
+#[derive(Clone)]
+pub struct AppState {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    config: ServerConfig,
+    pool: Mutex<Vec<Store>>,
+    templates: minijinja::Environment<'static>,
+    limiter: Mutex<auth::LoginLimiter>,
+}
+
+/// Why the server could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    /// The database could not be opened or indexed.
+    #[error(transparent)]
+    Service(#[from] reckon_service::Error),
+    /// The database could not be opened.
+    #[error(transparent)]
+    Store(#[from] reckon_store::Error),
+}
+
+impl AppState {
+    /// Opens the database (migrating it), brings the search index up to date and loads the
+    /// templates.
+    pub fn new(config: ServerConfig) -> Result<AppState, StartError> {
+        let mut store = Store::open(&config.database)?;
+        reckon_service::search::refresh_index(&mut store)?;
+        Ok(AppState {
+            inner: Arc::new(Inner {
+                limiter: Mutex::new(auth::LoginLimiter::new(
+                    config.max_failed_logins,
+                    config.lockout_seconds,
+                )),
+                config,
+                pool: Mutex::new(vec![store]),
+                templates: pages::templates(),
+            }),
+        })
+    }
+
+    fn config(&self) -> &ServerConfig {
+        &self.inner.config
+    }
+
+    /// Runs `work` with a database connection on a blocking thread.
+    async fn db<T, F>(&self, work: F) -> Result<T, AppError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Store) -> Result<T, AppError> + Send + 'static,
+    {
+        let state = self.clone();
+        tokio::task::spawn_blocking(move || {
+            let pooled = state
+                .inner
+                .pool
+                .lock()
+                .map_err(|_| AppError::Internal("the connection pool was poisoned".into()))?
+                .pop();
+            let mut store = match pooled {
+                Some(store) => store,
+                None => Store::open(&state.inner.config.database)
+                    .map_err(|e| AppError::Internal(e.to_string()))?,
+            };
+            let result = work(&mut store);
+            if let Ok(mut pool) = state.inner.pool.lock()
+                && pool.len() < 16
+            {
+                pool.push(store);
+            }
+            result
+        })
+        .await
+        .map_err(|e| AppError::Internal(format!("a database task failed: {e}")))?
+    }
+}
+
+/// The whole application: pages, API, assets and the layers every response passes.
+pub fn app(state: AppState) -> Router {
+    let max_upload = state.config().max_upload_bytes;
+    Router::new()
+        .route("/healthz", get(api::healthz))
+        .route("/assets/{file}", get(assets::asset))
+        .route("/login", get(pages::login_form).post(pages::login))
+        .route("/logout", post(pages::logout))
+        .route("/prefs", get(pages::prefs))
+        .route("/", get(pages::dashboard))
+        .route("/search", get(pages::search))
+        .route("/persons/{number}", get(pages::person))
+        .route("/records/{id}", get(pages::record))
+        .route("/review", get(pages::review))
+        .route("/review/decide", post(pages::decide))
+        .route("/import", get(pages::import_form).post(pages::import))
+        .route("/places", get(pages::places).post(pages::add_place))
+        .route("/map", get(pages::map))
+        .route("/timeline", get(pages::timeline))
+        .route("/users", get(pages::users).post(pages::add_user))
+        .nest("/api/v1", api::routes())
+        .fallback(pages::not_found)
+        .layer(DefaultBodyLimit::max(max_upload))
+        .layer(axum::middleware::from_fn(security::catch_panic))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            security::headers_and_log,
+        ))
+        .with_state(state)
+}
+
+/// Serves the application on `listener` until `shutdown` resolves, then finishes the
+/// requests in flight.
+pub async fn serve(
+    state: AppState,
+    listener: tokio::net::TcpListener,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(
+        listener,
+        app(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
+}
