@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every check and test of reckon, installing what the tests need.
-# Today the tests need only the Rust toolchain: SQLite is compiled into the binary.
-# (The web application's browser tests will install Debian's chromium here.)
+# SQLite is compiled into the binary; the browser tests install Debian's chromium and
+# playwright-core (npm) here when they are missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -25,3 +25,16 @@ cargo test --workspace --locked
 
 step "fuzz (short run; ./scripts/fuzz.sh 600 for a long one)"
 ./scripts/fuzz.sh 10
+
+step "browser (headless Chromium against reckon serve; screenshots in target/browser-artifacts)"
+if ! command -v chromium >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ]; then
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  fi
+fi
+(cd tests/browser && npm ci --no-audit --no-fund --silent)
+cargo build --locked --quiet -p reckon-cli
+RECKON_BIN="$PWD/target/debug/reckon" node tests/browser/run.mjs

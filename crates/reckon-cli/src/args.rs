@@ -207,6 +207,17 @@ pub(crate) enum BenchCommand {
         #[arg(long, value_name = "DIR")]
         write_lists: Option<PathBuf>,
     },
+    /// Load on the web application: concurrent clients searching and reading person pages
+    /// on a project (`--db`, e.g. one made by `reckon demo --victims 54000`), latency
+    /// percentiles and errors.
+    Serve {
+        /// Concurrent clients.
+        #[arg(long, default_value_t = 100)]
+        clients: usize,
+        /// How long to run, in seconds.
+        #[arg(long, default_value_t = 60)]
+        seconds: u64,
+    },
     /// The FEBRL linkage benchmarks (dataset3 dedupe, dataset4a+4b link) against their truth.
     Febrl {
         /// The folder of FEBRL files (`shared/data/febrl`).

@@ -106,6 +106,7 @@ async fn logout(
     let token = auth::cookie(&headers, auth::SESSION_COOKIE)
         .unwrap_or("")
         .to_string();
+    state.forget_session(&token);
     state
         .db(move |store| {
             Ok(reckon_service::accounts::logout(
@@ -207,8 +208,13 @@ async fn review_queue(
     ApiAuth(authed): ApiAuth,
 ) -> Result<Json<Value>, ApiError> {
     authed.require(Permission::Review)?;
-    let pending = state
-        .db(|store| Ok(reckon_service::review::pending(store)?))
+    let (pending, n_waiting) = state
+        .db(|store| {
+            Ok((
+                reckon_service::review::pending_first(store, 100)?,
+                store.n_review_pairs()?,
+            ))
+        })
         .await?;
     let pairs: Vec<Value> = pending
         .iter()
@@ -221,7 +227,7 @@ async fn review_queue(
             })
         })
         .collect();
-    Ok(Json(json!({"waiting": pending.len(), "pairs": pairs})))
+    Ok(Json(json!({"waiting": n_waiting, "pairs": pairs})))
 }
 
 #[derive(Deserialize)]

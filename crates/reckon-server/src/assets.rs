@@ -46,3 +46,8 @@ pub(crate) async fn asset(Path(file): Path<String>) -> Response {
         None => (StatusCode::NOT_FOUND, "no such asset").into_response(),
     }
 }
+
+/// Browsers ask for it; there is none, and saying so quietly keeps their consoles clean.
+pub(crate) async fn favicon() -> axum::http::StatusCode {
+    StatusCode::NO_CONTENT
+}

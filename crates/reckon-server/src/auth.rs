@@ -81,10 +81,18 @@ async fn authenticate(parts: &Parts, state: &AppState) -> Result<Authed, AppErro
         .filter(|t| t.len() == 64 && t.bytes().all(|b| b.is_ascii_hexdigit()))
         .map(str::to_string)
         .ok_or(AppError::Unauthenticated)?;
-    let session = state
-        .db(move |store| Ok(reckon_service::accounts::session(store, &token, now())?))
-        .await?
-        .ok_or(AppError::Unauthenticated)?;
+    let session = match state.cached_session(&token) {
+        Some(session) => session,
+        None => {
+            let key = token.clone();
+            let session = state
+                .db(move |store| Ok(reckon_service::accounts::session(store, &key, now())?))
+                .await?
+                .ok_or(AppError::Unauthenticated)?;
+            state.cache_session(&token, &session);
+            session
+        }
+    };
     Ok(Authed {
         user: session.user,
         csrf_token: session.csrf_token,

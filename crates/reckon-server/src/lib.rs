@@ -39,6 +39,9 @@ use reckon_store::Store;
 
 pub use error::AppError;
 
+/// Database tasks running at once (and connections kept open).
+const DB_TASKS: usize = 8;
+
 /// How the server runs.
 #[derive(Debug, Clone)]
 pub struct ServerConfig {
@@ -80,9 +83,21 @@ pub struct AppState {
 struct Inner {
     config: ServerConfig,
     pool: Mutex<Vec<Store>>,
+    /// At most this many database tasks at once: connections and the name caches of their
+    /// threads stay warm, and a burst queues here instead of opening connections.
+    permits: tokio::sync::Semaphore,
     templates: minijinja::Environment<'static>,
     limiter: Mutex<auth::LoginLimiter>,
+    /// Sessions read recently: token → (session, when read). Kept for a few seconds so that
+    /// every request does not query the database; logout removes its entry at once.
+    sessions: Mutex<
+        std::collections::HashMap<String, (reckon_service::accounts::Session, std::time::Instant)>,
+    >,
 }
+
+/// How long a session read from the database is trusted without reading it again (a user
+/// disabled from the command line loses access within this time).
+const SESSION_CACHE: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// Why the server could not start.
 #[derive(Debug, thiserror::Error)]
@@ -109,9 +124,36 @@ impl AppState {
                 )),
                 config,
                 pool: Mutex::new(vec![store]),
+                permits: tokio::sync::Semaphore::new(DB_TASKS),
                 templates: pages::templates(),
+                sessions: Mutex::new(std::collections::HashMap::new()),
             }),
         })
+    }
+
+    fn cached_session(&self, token: &str) -> Option<reckon_service::accounts::Session> {
+        let sessions = self.inner.sessions.lock().ok()?;
+        let (session, read_at) = sessions.get(token)?;
+        (read_at.elapsed() < SESSION_CACHE && session.expires_at > auth::now())
+            .then(|| session.clone())
+    }
+
+    fn cache_session(&self, token: &str, session: &reckon_service::accounts::Session) {
+        if let Ok(mut sessions) = self.inner.sessions.lock() {
+            if sessions.len() > 10_000 {
+                sessions.retain(|_, (_, read_at)| read_at.elapsed() < SESSION_CACHE);
+            }
+            sessions.insert(
+                token.to_string(),
+                (session.clone(), std::time::Instant::now()),
+            );
+        }
+    }
+
+    fn forget_session(&self, token: &str) {
+        if let Ok(mut sessions) = self.inner.sessions.lock() {
+            sessions.remove(token);
+        }
     }
 
     fn config(&self) -> &ServerConfig {
@@ -124,6 +166,12 @@ impl AppState {
         T: Send + 'static,
         F: FnOnce(&mut Store) -> Result<T, AppError> + Send + 'static,
     {
+        let _permit = self
+            .inner
+            .permits
+            .acquire()
+            .await
+            .map_err(|_| AppError::Internal("the database permits were closed".into()))?;
         let state = self.clone();
         tokio::task::spawn_blocking(move || {
             let pooled = state
@@ -139,7 +187,7 @@ impl AppState {
             };
             let result = work(&mut store);
             if let Ok(mut pool) = state.inner.pool.lock()
-                && pool.len() < 16
+                && pool.len() < DB_TASKS
             {
                 pool.push(store);
             }
@@ -156,6 +204,7 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(api::healthz))
         .route("/assets/{file}", get(assets::asset))
+        .route("/favicon.ico", get(assets::favicon))
         .route("/login", get(pages::login_form).post(pages::login))
         .route("/logout", post(pages::logout))
         .route("/prefs", get(pages::prefs))

@@ -63,9 +63,22 @@ pub(crate) fn render(regions_geojson: &str, markers: &[Marker], lang: crate::i18
             escape(name)
         );
     }
+    let mut labelled: Vec<(f64, f64)> = Vec::new();
     for place in reckon_names::GAZETTEER {
         if let Some((latitude, longitude)) = place.coordinates {
             let (x, y) = project(longitude, latitude);
+            // Towns crowded around a labelled city keep their dot but not their label.
+            if labelled
+                .iter()
+                .any(|(lx, ly)| (lx - x).abs() < 1.2 && (ly - y).abs() < 0.4)
+            {
+                let _ = write!(
+                    svg,
+                    "<circle class=\"map-city\" cx=\"{x:.3}\" cy=\"{y:.3}\" r=\"0.06\"/>"
+                );
+                continue;
+            }
+            labelled.push((x, y));
             let label = match lang {
                 crate::i18n::Lang::En => place.latin,
                 crate::i18n::Lang::Ru => place.russian,
@@ -94,6 +107,24 @@ pub(crate) fn render(regions_geojson: &str, markers: &[Marker], lang: crate::i18
             escape(&marker.kind),
             escape(&marker.label),
             escape(&marker.kind)
+        );
+    }
+    // The legend, bottom left.
+    for (index, (class, label)) in [
+        ("burial_site", "burial site"),
+        ("morgue", "morgue"),
+        ("square", "square"),
+        ("other", "other place"),
+    ]
+    .iter()
+    .enumerate()
+    {
+        let y = height - 2.6 + index as f64 * 0.6;
+        let _ = write!(
+            svg,
+            "<circle class=\"map-place {class}\" cx=\"0.6\" cy=\"{y:.2}\" r=\"0.18\"/>\
+             <text class=\"map-label\" x=\"0.95\" y=\"{:.2}\">{label}</text>",
+            y + 0.15
         );
     }
     svg.push_str("</svg>");

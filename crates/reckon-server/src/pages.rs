@@ -18,6 +18,14 @@ use crate::{AppState, map};
 /// The templates, embedded; HTML is escaped unless marked safe.
 pub(crate) fn templates() -> minijinja::Environment<'static> {
     let mut env = minijinja::Environment::new();
+    // A missing value shows as nothing, not as "none".
+    env.set_formatter(|out, state, value| {
+        if value.is_none() {
+            Ok(())
+        } else {
+            minijinja::escape_formatter(out, state, value)
+        }
+    });
     for (name, source) in [
         ("base.html", include_str!("../templates/base.html")),
         ("login.html", include_str!("../templates/login.html")),
@@ -126,11 +134,8 @@ fn login_page(state: &AppState, headers: &HeaderMap, error: Option<String>) -> R
     let Ok(csrf) = reckon_vault::random_token() else {
         return PageError(AppError::Internal("no randomness".into())).into_response();
     };
-    let status = if error.is_some() {
-        axum::http::StatusCode::UNAUTHORIZED
-    } else {
-        axum::http::StatusCode::OK
-    };
+    // A refused sign-in is an ordinary page with the reason (the API answers 401).
+    let status = axum::http::StatusCode::OK;
     match render(
         state,
         "login.html",
@@ -245,6 +250,7 @@ pub(crate) async fn logout(
     let token = auth::cookie(&headers, auth::SESSION_COOKIE)
         .unwrap_or("")
         .to_string();
+    state.forget_session(&token);
     state
         .db(move |store| {
             Ok(reckon_service::accounts::logout(
@@ -612,8 +618,14 @@ pub(crate) async fn review(
     Query(query): Query<ReviewQuery>,
 ) -> Result<Html<String>, PageError> {
     authed.require(Permission::Review)?;
-    let (pending, synthetic) = state
-        .db(|store| Ok((reckon_service::review::pending(store)?, synthetic(store)?)))
+    let (pending, n_waiting, synthetic) = state
+        .db(|store| {
+            Ok((
+                reckon_service::review::pending_first(store, 1)?,
+                store.n_review_pairs()?,
+                synthetic(store)?,
+            ))
+        })
         .await?;
     let strings = authed.lang.strings();
     let side = |r: &StoredRecord| {
@@ -641,7 +653,7 @@ pub(crate) async fn review(
             strings["review"],
             &uri,
             synthetic,
-            json!({"pair": pair, "n_waiting": pending.len(), "message": message}),
+            json!({"pair": pair, "n_waiting": n_waiting, "message": message}),
         ),
     )?)
 }
@@ -686,8 +698,14 @@ pub(crate) async fn apply_decision(
             if store.records_by_ids(&[a, b])?.len() != 2 {
                 return Err(AppError::NotFound(format!("records r{a} and r{b}")));
             }
-            reckon_service::review::decide(store, a, b, same, &reviewer, reason.as_deref())?;
-            Ok(reckon_service::review::apply_decisions(store, &reviewer)?)
+            Ok(reckon_service::review::decide_and_apply(
+                store,
+                a,
+                b,
+                same,
+                &reviewer,
+                reason.as_deref(),
+            )?)
         })
         .await
 }

@@ -128,6 +128,8 @@ pub struct Session {
     pub user: User,
     /// The token forms and API writes must carry.
     pub csrf_token: String,
+    /// When it ends (seconds since the Unix epoch).
+    pub expires_at: i64,
 }
 
 /// The shortest password accepted.
@@ -225,6 +227,7 @@ pub fn session(store: &Store, token: &str, now: i64) -> Result<Option<Session>, 
     Ok(Some(Session {
         user: user_of(&row.user)?,
         csrf_token: row.csrf_token,
+        expires_at: row.expires_at,
     }))
 }
 

@@ -38,7 +38,7 @@ pub struct Filter {
 }
 
 /// How many candidates the index hands to the exact scoring, at most.
-const CANDIDATES: usize = 2000;
+const CANDIDATES: usize = 500;
 
 /// The records whose names match `query` in any script, order or spelling, best first;
 /// at most `limit`. Each record's person in the current link run is given.
@@ -57,10 +57,23 @@ pub fn search_filtered(
     limit: usize,
 ) -> Result<Vec<Hit>, Error> {
     let (query, _) = reckon_names::normalize(query);
-    let Some(fts_query) = fts_query(&query) else {
+    // Same names in any script first; when they fill the answer, nothing found by prefix,
+    // sound or consonants could rank above them (those score lower), so the broad search is
+    // needed only when they do not.
+    let Some(exact) = fts_query(&query, false) else {
         return Ok(Vec::new());
     };
-    let ids = store.search_index(&fts_query, CANDIDATES)?;
+    let mut ids = store.search_index(&exact, CANDIDATES)?;
+    let filtered = [&filter.source, &filter.place, &filter.status]
+        .iter()
+        .any(|f| f.as_deref().is_some_and(|f| !f.trim().is_empty()));
+    if (filtered || ids.len() < limit.max(1) * 2)
+        && let Some(broad) = fts_query(&query, true)
+    {
+        ids.extend(store.search_index(&broad, CANDIDATES)?);
+        ids.sort_unstable();
+        ids.dedup();
+    }
     let mut candidates = store.records_by_ids(&ids)?;
     candidates.extend(store.unindexed_records()?);
     let place_key = filter
@@ -135,35 +148,57 @@ pub fn index_keys(name: &reckon_names::NormalizedName) -> String {
     words.join(" ")
 }
 
-/// The FTS5 query proposing candidates for a normalized query: any of its tokens' keys,
-/// as a whole word or, from three letters, as the beginning of one. Built from keys only
-/// (ASCII letters and digits), never from the raw text, so no input can inject syntax.
-fn fts_query(query: &reckon_names::NormalizedName) -> Option<String> {
-    let mut terms: Vec<String> = Vec::new();
-    for token in query.tokens() {
-        for loose in token.loose() {
-            if loose.len() >= 3 {
-                terms.push(format!("{loose}*"));
-            } else if !loose.is_empty() {
-                terms.push(loose.clone());
+/// The FTS5 query proposing candidates for a normalized query: every token of the query
+/// (initials aside) must be found, each by any of its keys, as a whole word or, from three
+/// letters, as the beginning of one; this is what [`reckon_names::match_score`] asks too.
+/// Built from keys only (ASCII letters and digits), never from the raw text, so no input
+/// can inject syntax.
+fn fts_query(query: &reckon_names::NormalizedName, broad: bool) -> Option<String> {
+    let is_term = |t: &String| {
+        let bare = t.trim_end_matches('*');
+        !bare.is_empty() && bare.bytes().all(|b| b.is_ascii_alphanumeric())
+    };
+    let groups: Vec<(bool, String)> = query
+        .tokens()
+        .iter()
+        .filter_map(|token| {
+            let mut terms: Vec<String> = Vec::new();
+            for loose in token.loose() {
+                if !broad {
+                    terms.push(loose.clone());
+                    continue;
+                }
+                if loose.len() >= 3 {
+                    terms.push(format!("{loose}*"));
+                } else if !loose.is_empty() {
+                    terms.push(loose.clone());
+                }
+                // A typo after the fourth letter still finds the name.
+                if loose.len() > 5 {
+                    terms.push(format!("{}*", &loose[..4]));
+                }
             }
-            // A typo after the fourth letter still finds the name.
-            if loose.len() > 5 {
-                terms.push(format!("{}*", &loose[..4]));
+            if broad {
+                terms.extend(token.phonetic().iter().map(|code| format!("p{code}")));
+                terms.extend(token.skeletons().iter().map(|s| format!("k0{s}")));
             }
-        }
-        terms.extend(token.phonetic().iter().map(|code| format!("p{code}")));
-        terms.extend(token.skeletons().iter().map(|s| format!("k0{s}")));
+            terms.retain(is_term);
+            terms.sort();
+            terms.dedup();
+            let initial = token.role() == reckon_names::Role::Initial;
+            (!terms.is_empty()).then(|| (initial, format!("({})", terms.join(" OR "))))
+        })
+        .collect();
+    let required: Vec<&str> = groups
+        .iter()
+        .filter(|(initial, _)| !initial)
+        .map(|(_, group)| group.as_str())
+        .collect();
+    if !required.is_empty() {
+        return Some(required.join(" AND "));
     }
-    terms.retain(|t| {
-        t.trim_end_matches('*')
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric())
-            && !t.trim_end_matches('*').is_empty()
-    });
-    terms.sort();
-    terms.dedup();
-    (!terms.is_empty()).then(|| terms.join(" OR "))
+    let initials: Vec<&str> = groups.iter().map(|(_, group)| group.as_str()).collect();
+    (!initials.is_empty()).then(|| initials.join(" OR "))
 }
 
 /// Indexes every record not yet in the search index; returns how many were added.

@@ -13,7 +13,7 @@ CREATE INDEX sessions_expiry ON sessions (expires_at);
 -- Full-text search over each record's name keys: the loose keys, phonetic codes and
 -- skeletons of reckon-names, which are ASCII whatever the script the list used. The rowid is
 -- the record's id. Victims' names only: no witness data is ever indexed.
-CREATE VIRTUAL TABLE record_search USING fts5 (keys, tokenize = 'ascii', prefix = '3');
+CREATE VIRTUAL TABLE record_search USING fts5 (keys, tokenize = 'ascii', prefix = '3', detail = 'none', columnsize = 0);
 
 -- Persons by run, for numbering persons without loading a run.
 CREATE INDEX persons_by_run ON persons (link_run_id, id);

@@ -15,6 +15,13 @@ use crate::rows::{
 };
 use crate::time::now_utc;
 
+/// The pairs waiting for review: the newest scored run's review band that no reviewer
+/// decided. (Runs of method `review` only re-cluster after a decision; they keep no pairs.)
+const REVIEW_WHERE: &str = "FROM link_decisions d \
+     WHERE d.decision = 'review' AND d.link_run_id = (SELECT max(id) FROM link_runs WHERE method != 'review') \
+     AND NOT EXISTS (SELECT 1 FROM link_decisions h WHERE h.decided_by = 'human' \
+     AND h.record_a = d.record_a AND h.record_b = d.record_b)";
+
 /// The columns [`record_from_row`] reads, from `records r JOIN sources s`.
 const RECORD_SELECT: &str = "SELECT r.id, r.source_id, s.name, r.row_number, r.source_record_id, \
      r.full_name, r.surname, r.given_name, r.patronymic, r.sex, r.age, r.birth_date, r.event_date, \
@@ -500,11 +507,11 @@ impl Store {
         let ids_json = serde_json::to_string(ids).expect("a list of integers serialises");
         let mut statement = self
             .conn
-            .prepare(
+            .prepare_cached(
                 "SELECT record_a, record_b, decided_by, decision, match_probability, weights, reviewer, reason \
                  FROM link_decisions WHERE record_a IN (SELECT value FROM json_each(?1)) \
                  AND record_b IN (SELECT value FROM json_each(?1)) \
-                 AND (decided_by = 'human' OR link_run_id = (SELECT max(id) FROM link_runs)) \
+                 AND (decided_by = 'human' OR link_run_id = (SELECT max(id) FROM link_runs WHERE method != 'review')) \
                  ORDER BY decided_by DESC, match_probability DESC, id",
             )
             .context("reading decisions")?;
@@ -528,18 +535,20 @@ impl Store {
     /// The pairs the newest link run left for review that no reviewer has decided yet,
     /// most probable first, with each comparison's weight as the run stored it.
     pub fn review_pairs(&self) -> Result<Vec<ReviewPair>, Error> {
+        self.review_pairs_first(i64::MAX as usize)
+    }
+
+    /// The first `limit` of [`Store::review_pairs`].
+    pub fn review_pairs_first(&self, limit: usize) -> Result<Vec<ReviewPair>, Error> {
         let mut statement = self
             .conn
-            .prepare(
-                "SELECT d.record_a, d.record_b, d.match_probability, d.weights FROM link_decisions d \
-                 WHERE d.decision = 'review' AND d.link_run_id = (SELECT max(id) FROM link_runs) \
-                 AND NOT EXISTS (SELECT 1 FROM link_decisions h WHERE h.decided_by = 'human' \
-                 AND h.record_a = d.record_a AND h.record_b = d.record_b) \
-                 ORDER BY d.match_probability DESC, d.record_a, d.record_b",
-            )
+            .prepare_cached(&format!(
+                "SELECT d.record_a, d.record_b, d.match_probability, d.weights {REVIEW_WHERE} \
+                 ORDER BY d.match_probability DESC, d.record_a, d.record_b LIMIT ?1"
+            ))
             .context("reading review pairs")?;
         let rows = statement
-            .query_map([], |row| {
+            .query_map(params![limit.min(i64::MAX as usize) as i64], |row| {
                 Ok(ReviewPair {
                     record_a: row.get(0)?,
                     record_b: row.get(1)?,
@@ -550,6 +559,16 @@ impl Store {
             .context("reading review pairs")?;
         rows.collect::<Result<_, _>>()
             .context("reading review pairs")
+    }
+
+    /// How many pairs wait for review.
+    pub fn n_review_pairs(&self) -> Result<usize, Error> {
+        self.conn
+            .query_row(&format!("SELECT count(*) {REVIEW_WHERE}"), [], |row| {
+                row.get::<_, i64>(0)
+            })
+            .map(|n| n as usize)
+            .context("counting review pairs")
     }
 
     /// Keeps an estimate with its inputs, with one audit entry.

@@ -1,6 +1,7 @@
 //! One module per command; `run` dispatches.
 
 mod backup;
+mod bench_serve;
 mod cases;
 mod dedupe;
 mod demo;
@@ -40,6 +41,9 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Demo(args) => demo::run(global, &args),
         Command::Serve(args) => serve::run(global, &args),
         Command::User(command) => serve::user(global, command),
+        Command::Bench(crate::args::BenchCommand::Serve { clients, seconds }) => {
+            bench_serve::run(global, clients, seconds)
+        }
         Command::Bench(command) => {
             use reckon_service::bench;
             let table = match command {
@@ -69,6 +73,7 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<()> {
                 crate::args::BenchCommand::Febrl { data, settings } => {
                     bench::febrl(&data, &settings)?
                 }
+                crate::args::BenchCommand::Serve { .. } => unreachable!("handled above"),
             };
             print!("{table}");
             Ok(())

@@ -8,7 +8,7 @@ use rusqlite::{OptionalExtension, params};
 use super::{RECORD_SELECT, Store, record_from_row};
 use crate::audit;
 use crate::error::{Context, Error};
-use crate::rows::{ModelDecision, StoredRecord};
+use crate::rows::StoredRecord;
 use crate::time::now_utc;
 
 /// A user account as stored.
@@ -142,7 +142,7 @@ impl Store {
     pub fn users(&self) -> Result<Vec<UserRow>, Error> {
         let mut statement = self
             .conn
-            .prepare(&format!(
+            .prepare_cached(&format!(
                 "SELECT {USER_COLUMNS} FROM users u ORDER BY u.name"
             ))
             .context("reading users")?;
@@ -183,22 +183,22 @@ impl Store {
     /// The live session with this token hash at time `now` (seconds), with its user; `None`
     /// when unknown, expired, or the user was disabled.
     pub fn session(&self, token_hash: &str, now: i64) -> Result<Option<SessionRow>, Error> {
-        self.conn
-            .query_row(
-                &format!(
-                    "SELECT {USER_COLUMNS}, s.csrf_token, s.expires_at FROM sessions s \
-                     JOIN users u ON u.id = s.user_id \
-                     WHERE s.token_hash = ?1 AND s.expires_at > ?2 AND u.disabled_at IS NULL"
-                ),
-                params![token_hash, now],
-                |row| {
-                    Ok(SessionRow {
-                        user: user_from_row(row)?,
-                        csrf_token: row.get(6)?,
-                        expires_at: row.get(7)?,
-                    })
-                },
-            )
+        let mut statement = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT {USER_COLUMNS}, s.csrf_token, s.expires_at FROM sessions s \
+                 JOIN users u ON u.id = s.user_id \
+                 WHERE s.token_hash = ?1 AND s.expires_at > ?2 AND u.disabled_at IS NULL"
+            ))
+            .context("reading a session")?;
+        statement
+            .query_row(params![token_hash, now], |row| {
+                Ok(SessionRow {
+                    user: user_from_row(row)?,
+                    csrf_token: row.get(6)?,
+                    expires_at: row.get(7)?,
+                })
+            })
             .optional()
             .context("reading a session")
     }
@@ -253,7 +253,7 @@ impl Store {
     pub fn places(&self) -> Result<Vec<PlaceRow>, Error> {
         let mut statement = self
             .conn
-            .prepare(
+            .prepare_cached(
                 "SELECT id, kind, name, latitude, longitude, burial_kind, created_at, created_by \
                  FROM places ORDER BY id",
             )
@@ -282,7 +282,7 @@ impl Store {
     pub fn unindexed_records(&self) -> Result<Vec<StoredRecord>, Error> {
         let mut statement = self
             .conn
-            .prepare(&format!(
+            .prepare_cached(&format!(
                 "{RECORD_SELECT} WHERE r.id > (SELECT coalesce(max(rowid), 0) FROM record_search) \
                  ORDER BY r.id"
             ))
@@ -300,7 +300,9 @@ impl Store {
         let tx = self.conn.transaction().context("starting to index")?;
         {
             let mut insert = tx
-                .prepare("INSERT OR REPLACE INTO record_search (rowid, keys) VALUES (?1, ?2)")
+                .prepare_cached(
+                    "INSERT OR REPLACE INTO record_search (rowid, keys) VALUES (?1, ?2)",
+                )
                 .context("preparing the index")?;
             for (id, keys) in entries {
                 insert
@@ -311,14 +313,13 @@ impl Store {
         tx.commit().context("committing the index")
     }
 
-    /// The ids of records whose keys match an FTS5 query, best first, at most `limit`.
+    /// The ids of records whose keys match an FTS5 query, at most `limit`, unranked (the
+    /// caller scores them).
     /// The caller builds the query from keys (ASCII letters, `OR`, `*`), never from raw input.
     pub fn search_index(&self, fts_query: &str, limit: usize) -> Result<Vec<i64>, Error> {
         let mut statement = self
             .conn
-            .prepare(
-                "SELECT rowid FROM record_search WHERE record_search MATCH ?1 ORDER BY rank LIMIT ?2",
-            )
+            .prepare_cached("SELECT rowid FROM record_search WHERE record_search MATCH ?1 LIMIT ?2")
             .context("searching")?;
         let rows = statement
             .query_map(params![fts_query, limit as i64], |row| row.get(0))
@@ -331,7 +332,7 @@ impl Store {
         let ids_json = serde_json::to_string(ids).expect("a list of integers serialises");
         let mut statement = self
             .conn
-            .prepare(&format!(
+            .prepare_cached(&format!(
                 "{RECORD_SELECT} WHERE r.id IN (SELECT value FROM json_each(?1)) ORDER BY r.id"
             ))
             .context("reading records")?;
@@ -358,23 +359,42 @@ impl Store {
     /// transaction to an append-only table, so their ids are consecutive and the number is
     /// the id's offset from the run's first.
     pub fn person_numbers(&self, record_ids: &[i64]) -> Result<HashMap<i64, usize>, Error> {
+        let Some((run_id, first_person)) = self.newest_run_first_person()? else {
+            return Ok(HashMap::new());
+        };
         let ids_json = serde_json::to_string(record_ids).expect("a list of integers serialises");
+        // Driven from the asked records (CROSS JOIN fixes the order), never from the run.
         let mut statement = self
             .conn
-            .prepare(
-                "WITH run AS (SELECT max(id) AS id FROM link_runs), \
-                 first AS (SELECT min(p.id) AS id FROM persons p, run WHERE p.link_run_id = run.id) \
-                 SELECT pr.record_id, pr.person_id - first.id + 1 FROM person_records pr \
-                 JOIN persons p ON p.id = pr.person_id, run, first \
-                 WHERE p.link_run_id = run.id AND pr.record_id IN (SELECT value FROM json_each(?1))",
+            .prepare_cached(
+                "SELECT pr.record_id, pr.person_id FROM json_each(?1) j \
+                 CROSS JOIN person_records pr ON pr.record_id = j.value \
+                 CROSS JOIN persons p ON p.id = pr.person_id WHERE p.link_run_id = ?2",
             )
             .context("reading persons")?;
         let rows = statement
-            .query_map(params![ids_json], |row| {
-                Ok((row.get::<_, i64>(0)?, row.get::<_, i64>(1)? as usize))
+            .query_map(params![ids_json, run_id], |row| {
+                Ok((
+                    row.get::<_, i64>(0)?,
+                    (row.get::<_, i64>(1)? - first_person + 1) as usize,
+                ))
             })
             .context("reading persons")?;
         rows.collect::<Result<_, _>>().context("reading persons")
+    }
+
+    /// The newest link run's id and the id of its first person.
+    fn newest_run_first_person(&self) -> Result<Option<(i64, i64)>, Error> {
+        self.conn
+            .query_row(
+                "SELECT r.id, (SELECT min(p.id) FROM persons p WHERE p.link_run_id = r.id) \
+                 FROM link_runs r ORDER BY r.id DESC LIMIT 1",
+                [],
+                |row| Ok((row.get::<_, i64>(0)?, row.get::<_, Option<i64>>(1)?)),
+            )
+            .optional()
+            .context("reading link runs")
+            .map(|found| found.and_then(|(run, first)| Some((run, first?))))
     }
 
     /// The record ids of person `number` (1-based) of the newest link run, if there is one.
@@ -382,28 +402,32 @@ impl Store {
         let Some(offset) = number.checked_sub(1) else {
             return Ok(None);
         };
+        let Some((run_id, first_person)) = self.newest_run_first_person()? else {
+            return Ok(None);
+        };
+        let person_id = first_person + offset as i64;
         let mut statement = self
             .conn
-            .prepare(
-                "WITH run AS (SELECT max(id) AS id FROM link_runs), \
-                 first AS (SELECT min(p.id) AS id FROM persons p, run WHERE p.link_run_id = run.id) \
-                 SELECT pr.record_id FROM person_records pr JOIN persons p ON p.id = pr.person_id, run, first \
-                 WHERE p.link_run_id = run.id AND p.id = first.id + ?1 ORDER BY pr.record_id",
+            .prepare_cached(
+                "SELECT pr.record_id FROM persons p CROSS JOIN person_records pr ON pr.person_id = p.id \
+                 WHERE p.id = ?1 AND p.link_run_id = ?2 ORDER BY pr.record_id",
             )
             .context("reading a person")?;
         let ids: Vec<i64> = statement
-            .query_map(params![offset as i64], |row| row.get(0))
+            .query_map(params![person_id, run_id], |row| row.get(0))
             .context("reading a person")?
             .collect::<Result<_, _>>()
             .context("reading a person")?;
         Ok((!ids.is_empty()).then_some(ids))
     }
 
-    /// The newest link run: its id, stored settings (JSON) and threshold.
-    pub fn newest_link_run(&self) -> Result<Option<(i64, String, f64)>, Error> {
+    /// The newest link run that scored pairs (not one that only applied reviewers'
+    /// decisions): its id, stored settings (JSON) and threshold.
+    pub fn newest_scored_run(&self) -> Result<Option<(i64, String, f64)>, Error> {
         self.conn
             .query_row(
-                "SELECT id, settings, threshold FROM link_runs ORDER BY id DESC LIMIT 1",
+                "SELECT id, settings, threshold FROM link_runs WHERE method != 'review' \
+                 ORDER BY id DESC LIMIT 1",
                 [],
                 |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
             )
@@ -411,71 +435,11 @@ impl Store {
             .context("reading link runs")
     }
 
-    /// The scored pairs a link run kept: (record a, record b, match probability).
-    pub fn run_edges(&self, link_run_id: i64) -> Result<Vec<(i64, i64, f64)>, Error> {
-        let mut statement = self
-            .conn
-            .prepare(
-                "SELECT record_a, record_b, match_probability FROM link_decisions \
-                 WHERE link_run_id = ?1 AND decided_by = 'model' AND match_probability IS NOT NULL",
-            )
-            .context("reading a run's pairs")?;
-        let rows = statement
-            .query_map(params![link_run_id], |row| {
-                Ok((row.get(0)?, row.get(1)?, row.get(2)?))
-            })
-            .context("reading a run's pairs")?;
-        rows.collect::<Result<_, _>>()
-            .context("reading a run's pairs")
-    }
-
-    /// Every record's id and source id, in id order.
-    pub fn record_sources(&self) -> Result<Vec<(i64, i64)>, Error> {
-        let mut statement = self
-            .conn
-            .prepare("SELECT id, source_id FROM records ORDER BY id")
-            .context("reading records")?;
-        let rows = statement
-            .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))
-            .context("reading records")?;
-        rows.collect::<Result<_, _>>().context("reading records")
-    }
-
-    /// The model's decisions a link run stored, to carry into a run that only re-clusters.
-    pub fn run_decisions(&self, link_run_id: i64) -> Result<Vec<ModelDecision>, Error> {
-        let mut statement = self
-            .conn
-            .prepare(
-                "SELECT record_a, record_b, decision, match_probability, match_weight, weights \
-                 FROM link_decisions WHERE link_run_id = ?1 AND decided_by = 'model' ORDER BY id",
-            )
-            .context("reading a run's decisions")?;
-        let rows = statement
-            .query_map(params![link_run_id], |row| {
-                let decision: String = row.get(2)?;
-                Ok(ModelDecision {
-                    record_a: row.get(0)?,
-                    record_b: row.get(1)?,
-                    decision: match decision.as_str() {
-                        "match" => "match",
-                        "review" => "review",
-                        _ => "non_match",
-                    },
-                    match_probability: row.get::<_, Option<f64>>(3)?.unwrap_or(0.0),
-                    match_weight: row.get::<_, Option<f64>>(4)?.unwrap_or(0.0),
-                    weights: row.get::<_, Option<String>>(5)?.unwrap_or_default(),
-                })
-            })
-            .context("reading a run's decisions")?;
-        rows.collect::<Result<_, _>>()
-            .context("reading a run's decisions")
-    }
-
     /// Incidents in time order.
     pub fn incidents(&self) -> Result<Vec<IncidentRow>, Error> {
         let mut statement = self
             .conn
-            .prepare(
+            .prepare_cached(
                 "SELECT i.starts_at, i.title, p.name FROM incidents i \
                  LEFT JOIN places p ON p.id = i.place_id ORDER BY i.starts_at, i.id",
             )
