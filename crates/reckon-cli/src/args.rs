@@ -64,8 +64,10 @@ pub(crate) enum Command {
     Consent(ConsentArgs),
     /// Check the audit chain and the database's integrity.
     Verify(VerifyArgs),
-    /// Write a consistent copy of the database, also while it is in use.
+    /// Write a consistent copy of the database, also while it is in use (--encrypt to seal it).
     Backup(BackupArgs),
+    /// Restore a backup into a new database after verifying it.
+    Restore(RestoreArgs),
     /// Build a synthetic scenario, then import, link, estimate and report it.
     Demo(DemoArgs),
     /// Measure speed and accuracy (results for docs/benchmarks.md).
@@ -403,6 +405,19 @@ pub(crate) struct VerifyArgs {
 pub(crate) struct BackupArgs {
     /// The copy to write (must not exist).
     pub(crate) file: PathBuf,
+    /// Encrypt the copy under a passphrase of its own (asked, hidden; or one line of
+    /// standard input). No plaintext copy is written.
+    #[arg(long)]
+    pub(crate) encrypt: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct RestoreArgs {
+    /// The backup (from `reckon backup`, encrypted or not).
+    pub(crate) backup: PathBuf,
+    /// The database to create (must not exist); `--db` by default.
+    #[arg(long)]
+    pub(crate) to: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

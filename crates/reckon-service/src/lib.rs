@@ -18,6 +18,7 @@
 #![deny(missing_docs)]
 
 pub mod accounts;
+pub mod backup;
 pub mod bench;
 pub mod cases;
 pub mod dedupe;

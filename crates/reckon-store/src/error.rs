@@ -41,6 +41,15 @@ pub enum Error {
         /// The id asked for.
         id: i64,
     },
+    /// Writing a file failed.
+    #[error("{}: {source}", path.display())]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The system's error.
+        #[source]
+        source: std::io::Error,
+    },
     /// A write broke a rule of the schema: a name taken, a value out of range.
     #[error("{0}")]
     Conflict(String),

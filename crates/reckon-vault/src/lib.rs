@@ -23,7 +23,10 @@
 //! ```
 #![deny(missing_docs)]
 
+mod backup;
 mod password;
+
+pub use backup::{BACKUP_MAGIC, is_sealed_backup, open_backup, seal_backup};
 
 pub use password::{hash_password, random_token, verify_password};
 

@@ -20,7 +20,7 @@ pub(crate) fn passphrase(prompt: &str) -> anyhow::Result<String> {
 }
 
 /// A new passphrase, typed twice on a terminal.
-fn new_passphrase(prompt: &str) -> anyhow::Result<String> {
+pub(crate) fn new_passphrase(prompt: &str) -> anyhow::Result<String> {
     let first = passphrase(prompt)?;
     if std::io::stdin().is_terminal() && passphrase("again: ")? != first {
         return Err(crate::UsageError("the two passphrases differ".to_string()).into());

@@ -38,6 +38,7 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Consent(args) => export::consent(global, &args),
         Command::Verify(args) => verify::run(global, &args),
         Command::Backup(args) => backup::run(global, &args),
+        Command::Restore(args) => backup::restore(global, &args),
         Command::Demo(args) => demo::run(global, &args),
         Command::Serve(args) => serve::run(global, &args),
         Command::User(command) => serve::user(global, command),

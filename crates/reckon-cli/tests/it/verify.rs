@@ -116,3 +116,56 @@ fn a_noted_head_catches_a_truncated_chain() {
         stderr(&output)
     );
 }
+
+/// Issue 7: `reckon backup --encrypt` writes no name in clear; `reckon restore` verifies
+/// before writing and refuses a wrong passphrase or an altered byte.
+#[test]
+fn an_encrypted_backup_restores_only_whole_and_with_its_passphrase() {
+    let project = project_with_imports();
+    let output = project.run_with_input(
+        &["backup", "copy.backup", "--encrypt"],
+        "backup passphrase 7\n",
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stdout(&output).contains("(encrypted; verified before sealing, 3 audit entries"));
+    let sealed = std::fs::read(project.path("copy.backup")).unwrap();
+    for clear in ["Ivanov", "Иванов", "SQLite format"] {
+        assert!(
+            !sealed.windows(clear.len()).any(|w| w == clear.as_bytes()),
+            "{clear}"
+        );
+    }
+    let wrong = project.run_with_input(
+        &["restore", "copy.backup", "--to", "r.db"],
+        "not the passphrase\n",
+    );
+    assert_eq!(wrong.status.code(), Some(2));
+    assert!(
+        stderr(&wrong).contains("does not open this backup"),
+        "{}",
+        stderr(&wrong)
+    );
+    assert!(!project.path("r.db").exists());
+    let mut altered = sealed.clone();
+    let last = altered.len() - 3;
+    altered[last] ^= 1;
+    project.write("altered.backup", &altered);
+    let output = project.run_with_input(
+        &["restore", "altered.backup", "--to", "r.db"],
+        "backup passphrase 7\n",
+    );
+    assert!(!output.status.success());
+    assert!(!project.path("r.db").exists());
+    let output = project.run_with_input(
+        &["restore", "copy.backup", "--to", "r.db"],
+        "backup passphrase 7\n",
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stdout(&output).contains("verified: 3 audit entries"));
+    let verify = project
+        .command(&["verify"])
+        .env("RECKON_DB", project.path("r.db"))
+        .output()
+        .unwrap();
+    assert!(verify.status.success(), "{}", stderr(&verify));
+}
