@@ -120,17 +120,22 @@ try {
   await shot("04-search");
 
   step = "open a person";
-  const demoName = await page.evaluate(async (base) => {
-    const answer = await fetch(`${base}/api/v1/persons/1`);
-    const person = await answer.json();
-    return person.records[0].fields.name;
+  // A person whose records come from several lists: found through the API, opened from a search.
+  const found = await page.evaluate(async (base) => {
+    for (let number = 1; number <= 300; number++) {
+      const person = await (await fetch(`${base}/api/v1/persons/${number}`)).json();
+      if (person.records && person.records.length >= 3) return { number, name: person.records[0].fields.name };
+    }
+    return null;
   }, base);
-  await page.fill("#q", demoName);
+  check(found !== null, "the demo has persons on three lists");
+  await page.fill("#q", found.name);
   await page.press("#q", "Enter");
-  await page.waitForSelector("#hits .person-link");
-  await page.click("#hits .person-link >> nth=0");
+  await page.waitForSelector(`#hits a[href="/persons/${found.number}"]`);
+  await page.click(`#hits a[href="/persons/${found.number}"] >> nth=0`);
   await page.waitForSelector("#side-by-side");
-  check((await page.locator("#side-by-side th a").count()) >= 1, "the person's records are side by side");
+  check((await page.locator("#side-by-side th a").count()) >= 3, "the person's records are side by side");
+  check((await page.locator("#links tr").count()) >= 2, "and why they are together");
   await shot("05-person");
 
   step = "review";
@@ -160,8 +165,25 @@ try {
   check((await marker.locator("title").textContent()).includes("Synthetic burial site A"), "with its name");
   await shot("07-map");
 
+  step = "document an incident";
+  await page.click("header >> text=Document");
+  await page.fill("#f-title", "Synthetic incident at a square");
+  await page.fill("#f-starts_at", "2022-01-06T18:30");
+  await page.selectOption("#f-time_precision", "hour");
+  await page.click("#document-submit");
+  check((await page.textContent("#document-message")).includes("Added as"), "the incident was added");
+  await shot("09-document");
+
+  step = "open a missing-person case";
+  await page.click("header >> text=Missing persons");
+  await page.fill("#sought", "Synthetic sought person");
+  await page.fill("#told_what", "wait for news");
+  await page.click("#open-case");
+  check((await page.textContent("#case-message")).includes("opened"), "the case was opened");
+
   step = "timeline and language";
   await page.goto(`${base}/timeline`);
+  check((await page.textContent("#incidents")).includes("Synthetic incident at a square"), "the incident is on the timeline");
   await shot("08-timeline");
   await page.click("text=RU");
   check((await page.textContent("header")).includes("Поиск"), "the interface switches to Russian");

@@ -29,6 +29,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/places", get(places).post(add_place))
         .route("/dashboard", get(dashboard))
         .route("/imports", post(import))
+        .route("/documents/{slug}", get(documents).post(add_document))
         .fallback(not_found)
 }
 
@@ -187,6 +188,10 @@ async fn person(
         "person": number,
         "records": view.records.iter().map(record_json).collect::<Vec<_>>(),
         "links": links,
+        "claims": view.claims.iter().map(|c| json!({
+            "record_id": c.record_id, "field": c.field, "value": c.value, "source": c.source,
+            "confidence": c.confidence, "created_by": c.created_by, "created_at": c.created_at,
+        })).collect::<Vec<_>>(),
     })))
 }
 
@@ -347,6 +352,52 @@ async fn import(
     Ok(Json(json!({"message": pages::describe_import(&report)})))
 }
 
+async fn documents(
+    State(state): State<AppState>,
+    ApiAuth(authed): ApiAuth,
+    Path(slug): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    authed.require(Permission::Read)?;
+    let (columns, rows) = state
+        .db(move |store| Ok(reckon_service::documenting::list(store, &slug, 200)?))
+        .await?;
+    let rows: Vec<Value> = rows
+        .into_iter()
+        .map(|row| {
+            Value::Object(
+                columns
+                    .iter()
+                    .cloned()
+                    .zip(row.into_iter().map(Value::String))
+                    .collect(),
+            )
+        })
+        .collect();
+    Ok(Json(json!({"rows": rows})))
+}
+
+async fn add_document(
+    State(state): State<AppState>,
+    ApiAuth(authed): ApiAuth,
+    Path(slug): Path<String>,
+    Json(body): Json<serde_json::Map<String, Value>>,
+) -> Result<Json<Value>, ApiError> {
+    authed.require(Permission::Document)?;
+    let input = body
+        .into_iter()
+        .filter(|(_, v)| !v.is_null())
+        .map(|(k, v)| {
+            let text = match v {
+                Value::String(s) => s,
+                other => other.to_string(),
+            };
+            (k, text)
+        })
+        .collect();
+    let id = pages::add_document_as(&state, &authed.user.name, &slug, input).await?;
+    Ok(Json(json!({"id": id})))
+}
+
 /// Every API route: (method, path, who may call it). The OpenAPI document is built from it,
 /// and the authorization test checks every entry.
 pub(crate) const ROUTES: &[(&str, &str, &str, &str)] = &[
@@ -419,6 +470,18 @@ pub(crate) const ROUTES: &[(&str, &str, &str, &str)] = &[
         "import",
         "Import a list file (multipart: file, source_name, kind, dry_run).",
     ),
+    (
+        "get",
+        "/api/v1/documents/{slug}",
+        "read",
+        "The newest rows of a documenting form: sources, incidents, perpetrators, acts, official-figures, claims.",
+    ),
+    (
+        "post",
+        "/api/v1/documents/{slug}",
+        "document",
+        "Add a row to a documenting form: an object of field to value; every problem is named with its field.",
+    ),
 ];
 
 async fn openapi() -> Json<Value> {
@@ -442,16 +505,23 @@ async fn openapi() -> Json<Value> {
                 parameters.push(json!({"name": name, "in": "path", "required": true, "schema": {"type": "integer"}}));
             }
         }
+        if path.contains("{slug}") {
+            let slugs: Vec<&str> = reckon_service::documenting::FORMS
+                .iter()
+                .map(|f| f.slug)
+                .collect();
+            parameters.push(json!({"name": "slug", "in": "path", "required": true, "schema": {"type": "string", "enum": slugs}}));
+        }
         if *path == "/api/v1/search" {
             for name in ["q", "source", "place", "status"] {
                 parameters.push(json!({"name": name, "in": "query", "required": name == "q", "schema": {"type": "string"}}));
             }
         }
+        if !matches!(*method, "get") && *permission != "public" {
+            parameters.push(json!({"name": "X-CSRF-Token", "in": "header", "required": true, "schema": {"type": "string"}}));
+        }
         if !parameters.is_empty() {
             operation["parameters"] = Value::Array(parameters);
-        }
-        if !matches!(*method, "get" | "delete") && *permission != "public" {
-            operation["parameters"] = json!([{"name": "X-CSRF-Token", "in": "header", "required": true, "schema": {"type": "string"}}]);
         }
         paths
             .entry(path.to_string())

@@ -236,4 +236,119 @@ const STRINGS: &[(&str, &str, &str, &str)] = &[
         "Решение сохранено и применено",
         "Шешім сақталып, қолданылды",
     ),
+    ("document", "Document", "Документировать", "Құжаттау"),
+    ("form_sources", "Sources", "Источники", "Дереккөздер"),
+    ("form_incidents", "Incidents", "Инциденты", "Оқиғалар"),
+    (
+        "form_perpetrators",
+        "Perpetrators",
+        "Исполнители",
+        "Орындаушылар",
+    ),
+    ("form_acts", "Acts", "Действия", "Әрекеттер"),
+    (
+        "form_official_figures",
+        "Official figures",
+        "Официальные цифры",
+        "Ресми сандар",
+    ),
+    (
+        "form_claims",
+        "Claims and corrections",
+        "Утверждения и исправления",
+        "Мәлімдемелер мен түзетулер",
+    ),
+    ("claims", "Claims", "Утверждения", "Мәлімдемелер"),
+    (
+        "cases",
+        "Missing persons",
+        "Пропавшие",
+        "Хабарсыз кеткендер",
+    ),
+    ("open_case", "Open a case", "Открыть дело", "Іс ашу"),
+    ("sought", "Who is sought", "Кого ищут", "Кім ізделуде"),
+    (
+        "contact",
+        "Relative's name and contact (stored encrypted)",
+        "Имя и контакт родственника (хранится зашифрованным)",
+        "Туыстың аты мен байланысы (шифрланып сақталады)",
+    ),
+    (
+        "told",
+        "What the family was told",
+        "Что сказали семье",
+        "Отбасына не айтылды",
+    ),
+    ("told_by", "By whom", "Кем", "Кім"),
+    ("sealed", "sealed", "зашифровано", "шифрланған"),
+    (
+        "cases_note",
+        "Contacts are stored only encrypted and never shown here; `reckon case list --reveal` opens them with the passphrase.",
+        "Контакты хранятся только зашифрованными и здесь не показываются; `reckon case list --reveal` открывает их с паролем.",
+        "Байланыстар тек шифрланып сақталады және мұнда көрсетілмейді; `reckon case list --reveal` оларды құпиясөзбен ашады.",
+    ),
+    (
+        "cases_locked",
+        "The server was started without the project key: cases can be opened, but without a contact.",
+        "Сервер запущен без ключа проекта: дела можно открыть, но без контакта.",
+        "Сервер жоба кілтінсіз іске қосылды: істі байланыссыз ашуға болады.",
+    ),
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every key the templates and pages use exists, in every language, and is not empty.
+    #[test]
+    fn every_string_is_translated() {
+        let templates = [
+            include_str!("../templates/base.html"),
+            include_str!("../templates/login.html"),
+            include_str!("../templates/search.html"),
+            include_str!("../templates/person.html"),
+            include_str!("../templates/record.html"),
+            include_str!("../templates/review.html"),
+            include_str!("../templates/import.html"),
+            include_str!("../templates/places.html"),
+            include_str!("../templates/map.html"),
+            include_str!("../templates/timeline.html"),
+            include_str!("../templates/users.html"),
+            include_str!("../templates/document.html"),
+            include_str!("../templates/cases.html"),
+        ];
+        let pages = include_str!("pages.rs");
+        for lang in [Lang::En, Lang::Ru, Lang::Kk] {
+            let strings = lang.strings();
+            assert!(strings.values().all(|s| !s.is_empty()));
+            for source in templates.iter() {
+                for (index, _) in source.match_indices("t.") {
+                    let key: String = source[index + 2..]
+                        .chars()
+                        .take_while(|c| c.is_ascii_lowercase() || *c == '_')
+                        .collect();
+                    let before = source[..index].chars().last().unwrap_or(' ');
+                    if key.is_empty() || before.is_ascii_alphanumeric() || before == '_' {
+                        continue;
+                    }
+                    assert!(
+                        strings.contains_key(key.as_str()),
+                        "{key} is missing in {}",
+                        lang.code()
+                    );
+                }
+            }
+            for (index, _) in pages.match_indices("strings()[\"") {
+                let key: String = pages[index + 11..]
+                    .chars()
+                    .take_while(|c| *c != '"')
+                    .collect();
+                assert!(
+                    strings.contains_key(key.as_str()),
+                    "{key} is missing in {}",
+                    lang.code()
+                );
+            }
+        }
+    }
+}

@@ -57,6 +57,9 @@ pub struct ServerConfig {
     pub lockout_seconds: u64,
     /// The largest upload accepted, in bytes.
     pub max_upload_bytes: usize,
+    /// The unlocked project key, when the project has one and it was given at start: then
+    /// relatives' contacts can be stored (sealed) from the browser.
+    pub vault: Option<Arc<reckon_vault::Vault>>,
 }
 
 impl ServerConfig {
@@ -69,6 +72,7 @@ impl ServerConfig {
             max_failed_logins: 5,
             lockout_seconds: 15 * 60,
             max_upload_bytes: 20 * 1024 * 1024,
+            vault: None,
         }
     }
 }
@@ -216,9 +220,14 @@ pub fn app(state: AppState) -> Router {
         .route("/review/decide", post(pages::decide))
         .route("/import", get(pages::import_form).post(pages::import))
         .route("/places", get(pages::places).post(pages::add_place))
+        .route(
+            "/document/{slug}",
+            get(pages::document).post(pages::add_document),
+        )
         .route("/map", get(pages::map))
         .route("/timeline", get(pages::timeline))
         .route("/users", get(pages::users).post(pages::add_user))
+        .route("/cases", get(pages::cases).post(pages::open_case))
         .nest("/api/v1", api::routes())
         .fallback(pages::not_found)
         .layer(DefaultBodyLimit::max(max_upload))

@@ -42,6 +42,8 @@ pub(crate) fn templates() -> minijinja::Environment<'static> {
         ("map.html", include_str!("../templates/map.html")),
         ("timeline.html", include_str!("../templates/timeline.html")),
         ("users.html", include_str!("../templates/users.html")),
+        ("document.html", include_str!("../templates/document.html")),
+        ("cases.html", include_str!("../templates/cases.html")),
     ] {
         env.add_template(name, source)
             .expect("the embedded templates are valid");
@@ -451,6 +453,7 @@ pub(crate) fn record_fields(record: &StoredRecord) -> Vec<(&'static str, String)
 pub(crate) struct PersonView {
     pub(crate) records: Vec<StoredRecord>,
     pub(crate) links: Vec<reckon_store::PairDecision>,
+    pub(crate) claims: Vec<reckon_store::ClaimRow>,
     pub(crate) synthetic: bool,
 }
 
@@ -463,6 +466,7 @@ pub(crate) async fn load_person(state: &AppState, number: usize) -> Result<Perso
             Ok(PersonView {
                 records: store.records_by_ids(&ids)?,
                 links: store.decisions_among(&ids)?,
+                claims: store.record_claims(&ids)?,
                 synthetic: synthetic(store)?,
             })
         })
@@ -510,7 +514,16 @@ pub(crate) async fn person(
                     }
                 })
                 .collect();
-            let mut distinct: Vec<&String> = values.iter().filter(|v| !v.is_empty()).collect();
+            // The same place in two scripts (Алматы, Almaty) is no conflict.
+            let mut distinct: Vec<String> = fields
+                .iter()
+                .map(|f| f[i].1.trim().to_string())
+                .filter(|v| !v.is_empty())
+                .map(|v| match key {
+                    "place" => reckon_names::place_key(&v).unwrap_or_else(|| v.to_lowercase()),
+                    _ => v,
+                })
+                .collect();
             distinct.sort();
             distinct.dedup();
             json!({
@@ -547,7 +560,14 @@ pub(crate) async fn person(
             &title,
             &uri,
             view.synthetic,
-            json!({"number": number, "records": records, "rows": rows, "links": links}),
+            json!({
+                "number": number, "records": records, "rows": rows, "links": links,
+                "claims": view.claims.iter().map(|c| json!({
+                    "record": c.record_id, "field": c.field, "value": c.value,
+                    "source": c.source, "confidence": c.confidence,
+                    "by": c.created_by, "at": c.created_at,
+                })).collect::<Vec<_>>(),
+            }),
         ),
     )?)
 }
@@ -1184,6 +1204,272 @@ pub(crate) async fn add_user(
         Ok(_) => users_page(&state, &authed, &uri, Some("User added.".into()), None).await,
         Err(AppError::BadInput(m) | AppError::Conflict(m)) => {
             users_page(&state, &authed, &uri, None, Some(m)).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+// ---- documenting ----
+
+/// A form's title in the interface language.
+fn form_title(lang: Lang, slug: &str) -> String {
+    let key = format!("form_{}", slug.replace('-', "_"));
+    lang.strings()
+        .get(key.as_str())
+        .map(|s| s.to_string())
+        .unwrap_or_else(|| slug.to_string())
+}
+
+/// `published_on` → `Published on`.
+fn humanise(name: &str) -> String {
+    let text = name.trim_end_matches("_id").replace('_', " ");
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().collect::<String>() + chars.as_str())
+        .unwrap_or_default()
+}
+
+pub(crate) async fn document(
+    State(state): State<AppState>,
+    PageAuth(authed): PageAuth,
+    uri: Uri,
+    Path(slug): Path<String>,
+) -> Result<Html<String>, PageError> {
+    authed.require(Permission::Read)?;
+    document_page(&state, &authed, &uri, &slug, None, None).await
+}
+
+async fn document_page(
+    state: &AppState,
+    authed: &Authed,
+    uri: &Uri,
+    slug: &str,
+    message: Option<String>,
+    error: Option<String>,
+) -> Result<Html<String>, PageError> {
+    use reckon_service::documenting::{self, FieldKind};
+    let form = documenting::form(slug)?;
+    let slug_owned = slug.to_string();
+    let (columns, rows, references, synthetic) = state
+        .db(move |store| {
+            let form = documenting::form(&slug_owned)?;
+            let (columns, rows) = documenting::list(store, &slug_owned, 200)?;
+            let mut references = std::collections::HashMap::new();
+            for field in form.fields {
+                if let FieldKind::Reference(target) = field.kind {
+                    references.insert(field.name, documenting::choices(store, target)?);
+                }
+            }
+            Ok((columns, rows, references, synthetic(store)?))
+        })
+        .await?;
+    let fields: Vec<Value> = form
+        .fields
+        .iter()
+        .map(|f| {
+            let options: Option<Vec<(String, String)>> = match f.kind {
+                FieldKind::Choice(options) => Some(
+                    options
+                        .iter()
+                        .map(|o| (o.to_string(), o.to_string()))
+                        .collect(),
+                ),
+                FieldKind::Reference(_) => references.get(f.name).cloned(),
+                _ => None,
+            };
+            let hint = match f.kind {
+                FieldKind::Date => "2022-01-06",
+                FieldKind::Record => "r123",
+                FieldKind::Number { .. } => "0.8",
+                _ => "",
+            };
+            json!({
+                "name": f.name, "label": humanise(f.name), "required": f.required,
+                "options": options, "long": matches!(f.kind, FieldKind::LongText), "hint": hint,
+            })
+        })
+        .collect();
+    let forms: Vec<Value> = reckon_service::documenting::FORMS
+        .iter()
+        .map(|f| json!({"slug": f.slug, "title": form_title(authed.lang, f.slug)}))
+        .collect();
+    let heading = form_title(authed.lang, slug);
+    Ok(render(
+        state,
+        "document.html",
+        page(
+            authed,
+            &heading,
+            uri,
+            synthetic,
+            json!({
+                "heading": heading, "slug": slug, "forms": forms, "fields": fields,
+                "columns": columns.iter().map(|c| humanise(c)).collect::<Vec<_>>(),
+                "rows": rows, "message": message, "error": error,
+            }),
+        ),
+    )?)
+}
+
+pub(crate) async fn add_document_as(
+    state: &AppState,
+    actor: &str,
+    slug: &str,
+    mut input: std::collections::HashMap<String, String>,
+) -> Result<i64, AppError> {
+    input.remove("csrf");
+    let (actor, slug) = (actor.to_string(), slug.to_string());
+    state
+        .db(move |store| {
+            Ok(reckon_service::documenting::add(
+                store, &slug, &input, &actor,
+            )?)
+        })
+        .await
+}
+
+pub(crate) async fn add_document(
+    State(state): State<AppState>,
+    PageAuth(authed): PageAuth,
+    uri: Uri,
+    Path(slug): Path<String>,
+    Form(input): Form<std::collections::HashMap<String, String>>,
+) -> Result<Html<String>, PageError> {
+    authed.require(Permission::Document)?;
+    authed.check_csrf(input.get("csrf").map(String::as_str))?;
+    match add_document_as(&state, &authed.user.name, &slug, input).await {
+        Ok(id) => {
+            document_page(
+                &state,
+                &authed,
+                &uri,
+                &slug,
+                Some(format!("Added as {id}.")),
+                None,
+            )
+            .await
+        }
+        Err(AppError::BadInput(message) | AppError::Conflict(message)) => {
+            document_page(&state, &authed, &uri, &slug, None, Some(message)).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+// ---- missing-person cases ----
+
+pub(crate) async fn cases(
+    State(state): State<AppState>,
+    PageAuth(authed): PageAuth,
+    uri: Uri,
+) -> Result<Html<String>, PageError> {
+    // Cases are the families' business: staff who document them, and administrators.
+    authed.require(Permission::Document)?;
+    cases_page(&state, &authed, &uri, None, None).await
+}
+
+async fn cases_page(
+    state: &AppState,
+    authed: &Authed,
+    uri: &Uri,
+    message: Option<String>,
+    error: Option<String>,
+) -> Result<Html<String>, PageError> {
+    // Contacts stay sealed on the page whatever the key: no vault is passed.
+    let (cases, synthetic) = state
+        .db(|store| {
+            Ok((
+                reckon_service::cases::cases(store, None)?,
+                synthetic(store)?,
+            ))
+        })
+        .await?;
+    let cases: Vec<Value> = cases
+        .into_iter()
+        .map(|c| {
+            json!({
+                "id": c.id, "sought_name": c.sought_name, "status": c.status,
+                "has_contact": c.has_contact, "opened_by": c.opened_by, "created_at": c.created_at,
+                "told": c.told.map(|(what, by)| match by { Some(by) => format!("{what} ({by})"), None => what }),
+            })
+        })
+        .collect();
+    Ok(render(
+        state,
+        "cases.html",
+        page(
+            authed,
+            authed.lang.strings()["cases"],
+            uri,
+            synthetic,
+            json!({
+                "cases": cases, "unlocked": state.config().vault.is_some(),
+                "message": message, "error": error,
+            }),
+        ),
+    )?)
+}
+
+#[derive(Deserialize)]
+pub(crate) struct CaseForm {
+    csrf: Option<String>,
+    sought_name: String,
+    contact: Option<String>,
+    told_what: Option<String>,
+    told_by: Option<String>,
+}
+
+pub(crate) async fn open_case(
+    State(state): State<AppState>,
+    PageAuth(authed): PageAuth,
+    uri: Uri,
+    Form(form): Form<CaseForm>,
+) -> Result<Html<String>, PageError> {
+    authed.require(Permission::Document)?;
+    authed.check_csrf(form.csrf.as_deref())?;
+    let nonempty = |v: Option<String>| v.filter(|t| !t.trim().is_empty());
+    let request = reckon_service::cases::CaseRequest {
+        sought_name: form.sought_name.trim().to_string(),
+        contact: nonempty(form.contact),
+        told_what: nonempty(form.told_what),
+        told_by: nonempty(form.told_by),
+    };
+    if request.sought_name.is_empty() {
+        return cases_page(
+            &state,
+            &authed,
+            &uri,
+            None,
+            Some("say who is sought".into()),
+        )
+        .await;
+    }
+    let vault = state.config().vault.clone();
+    let actor = authed.user.name.clone();
+    let result = state
+        .db(move |store| {
+            Ok(reckon_service::cases::open_case(
+                store,
+                vault.as_deref(),
+                &request,
+                &actor,
+            )?)
+        })
+        .await;
+    match result {
+        Ok(id) => {
+            cases_page(
+                &state,
+                &authed,
+                &uri,
+                Some(format!("Case {id} opened.")),
+                None,
+            )
+            .await
+        }
+        Err(AppError::BadInput(message)) => {
+            cases_page(&state, &authed, &uri, None, Some(message)).await
         }
         Err(e) => Err(e.into()),
     }

@@ -23,6 +23,7 @@ pub mod bench;
 pub mod cases;
 pub mod dedupe;
 pub mod demo;
+pub mod documenting;
 pub mod estimate;
 pub mod export;
 pub mod import;

@@ -252,6 +252,29 @@ pub(crate) fn object_digest(conn: &Connection, kind: &str, id: &str) -> Result<S
              FROM places WHERE id = ?1",
             params![id_number],
         ),
+        "incident" => digest_query(
+            conn,
+            "SELECT id, title, description, starts_at, ends_at, time_precision, place_id, \
+             place_precision, created_at, created_by FROM incidents WHERE id = ?1",
+            params![id_number],
+        ),
+        "perpetrator" => digest_query(
+            conn,
+            "SELECT id, kind, name, parent_id, created_at, created_by FROM perpetrators WHERE id = ?1",
+            params![id_number],
+        ),
+        "act" => digest_query(
+            conn,
+            "SELECT id, incident_id, victim_record_id, kind, perpetrator_id, created_at, created_by \
+             FROM acts WHERE id = ?1",
+            params![id_number],
+        ),
+        "claim" => digest_query(
+            conn,
+            "SELECT id, subject_kind, subject_id, field, value, source_id, confidence, supersedes, \
+             created_at, created_by FROM claims WHERE id = ?1",
+            params![id_number],
+        ),
         "user" => digest_query(
             conn,
             "SELECT id, name, role, password_hash, created_at FROM users WHERE id = ?1",
@@ -432,6 +455,10 @@ pub(crate) fn verify(conn: &Connection) -> Result<VerifyReport, Error> {
         ("consent", "consents"),
         ("place", "places"),
         ("user", "users"),
+        ("incident", "incidents"),
+        ("perpetrator", "perpetrators"),
+        ("act", "acts"),
+        ("claim", "claims"),
     ] {
         let mut statement = conn
             .prepare(&format!("SELECT id FROM {table} ORDER BY id"))

@@ -34,6 +34,7 @@ pub use rows::{
     PairDecision, ReviewPair, SourceRow, StoredRecord,
 };
 pub use store::Store;
+pub use store::documents::{Cell, ClaimRow};
 pub use store::web::{IncidentRow, NewPlace, PlaceRow, SessionRow, UserRow};
 pub use time::now_utc;
 

@@ -919,6 +919,7 @@ fn source_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<SourceRow> {
     })
 }
 
+pub(crate) mod documents;
 pub(crate) mod web;
 
 #[cfg(test)]

@@ -8,8 +8,14 @@ use crate::commands::{cases::passphrase, open, say};
 
 pub(crate) fn run(global: &Global, args: &ServeArgs) -> anyhow::Result<()> {
     // Opening once here reports a missing or foreign database as the other commands do.
-    drop(open(global)?);
+    let store = open(global)?;
     let mut config = reckon_server::ServerConfig::new(global.db.clone());
+    if reckon_service::cases::is_encrypted(&store)? {
+        let secret = passphrase("passphrase of the project key (for relatives' contacts): ")?;
+        let vault = reckon_service::cases::unlock(&store, &secret)?;
+        config.vault = Some(std::sync::Arc::new(vault));
+    }
+    drop(store);
     config.secure_cookies = args.secure_cookies;
     config.session_seconds = args.session_hours.max(1) * 3600;
     let state = reckon_server::AppState::new(config)?;

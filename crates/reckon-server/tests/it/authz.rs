@@ -43,6 +43,20 @@ const ROUTES: &[(&str, &str, Body, &[Role])] = &[
         Body::Form(&[("name", "Synthetic square"), ("kind", "square")]),
         DOCUMENTERS,
     ),
+    ("GET", "/document/incidents", Body::None, ALL),
+    (
+        "POST",
+        "/document/perpetrators",
+        Body::Form(&[("kind", "unit"), ("name", "Synthetic unit")]),
+        DOCUMENTERS,
+    ),
+    ("GET", "/cases", Body::None, DOCUMENTERS),
+    (
+        "POST",
+        "/cases",
+        Body::Form(&[("sought_name", "Synthetic sought person")]),
+        DOCUMENTERS,
+    ),
     ("GET", "/users", Body::None, ADMINS),
     (
         "POST",
@@ -74,6 +88,15 @@ const ROUTES: &[(&str, &str, Body, &[Role])] = &[
         DOCUMENTERS,
     ),
     ("POST", "/api/v1/imports", Body::Upload, DOCUMENTERS),
+    ("GET", "/api/v1/documents/sources", Body::None, ALL),
+    (
+        "POST",
+        "/api/v1/documents/official-figures",
+        Body::Json(
+            r#"{"figure": 238, "counts_what": "deaths", "announced_by": "a synthetic office", "announced_on": "2022-01"}"#,
+        ),
+        DOCUMENTERS,
+    ),
     ("DELETE", "/api/v1/session", Body::None, ALL),
 ];
 
@@ -194,7 +217,9 @@ async fn the_openapi_document_lists_every_api_route_the_table_checks() {
             .next()
             .unwrap()
             .replace("/persons/1", "/persons/{number}")
-            .replace("/records/1", "/records/{id}");
+            .replace("/records/1", "/records/{id}")
+            .replace("/documents/sources", "/documents/{slug}")
+            .replace("/documents/official-figures", "/documents/{slug}");
         assert!(
             paths
                 .get(&template)

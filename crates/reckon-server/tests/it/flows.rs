@@ -195,3 +195,129 @@ async fn healthz_and_errors_have_stable_codes() {
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
     assert_eq!(missing.json()["code"], "not_found");
 }
+
+#[tokio::test]
+async fn documenters_add_sourced_facts_and_the_person_page_shows_claims() {
+    let project = project();
+    let state = state_of(&project);
+    let client = Client::signed_in(&state, Role::Documenter).await;
+    // A source without a file, an incident, then a claim about a record citing the source.
+    let source = client
+        .post_json(
+            "/api/v1/documents/sources",
+            serde_json::json!({"name": "Synthetic testimony", "kind": "testimony", "confidentiality": "confidential"}),
+        )
+        .await
+        .json()["id"]
+        .as_i64()
+        .unwrap();
+    let answer = client
+        .post_form(
+            "/document/incidents",
+            &[
+                ("title", "Synthetic incident at a square"),
+                ("starts_at", "2022-01-06T18:30"),
+                ("time_precision", "hour"),
+            ],
+        )
+        .await;
+    assert!(answer.body.contains("Added as"), "{}", answer.body);
+    let wrong = client
+        .post_form(
+            "/document/incidents",
+            &[("title", ""), ("starts_at", "yesterday")],
+        )
+        .await;
+    assert!(wrong.body.contains("title is required") && wrong.body.contains("starts_at"));
+    let record = client.get("/api/v1/persons/1").await.json()["records"][0]["id"]
+        .as_i64()
+        .unwrap();
+    let claim = client
+        .post_json(
+            "/api/v1/documents/claims",
+            serde_json::json!({"subject_kind": "record", "subject_id": record, "field": "age", "value": "41", "source_id": source, "confidence": 0.7}),
+        )
+        .await;
+    assert_eq!(claim.status, StatusCode::OK, "{}", claim.body);
+    let person = client.get("/api/v1/persons/1").await.json();
+    let claims = person["claims"].as_array().unwrap();
+    assert_eq!(claims[0]["source"], "Synthetic testimony");
+    assert_eq!(claims[0]["value"], "41");
+    assert!(
+        client
+            .get("/persons/1")
+            .await
+            .body
+            .contains("Synthetic testimony")
+    );
+    let timeline = client.get("/timeline").await.body;
+    assert!(timeline.contains("Synthetic incident at a square"));
+    let store = reckon_store::Store::open(&project.db).unwrap();
+    assert!(store.verify().unwrap().is_ok());
+}
+
+/// Issue 7 with issue 6: a contact typed in the browser is stored only sealed, and no page
+/// shows it.
+#[tokio::test]
+async fn a_case_opened_in_the_browser_keeps_the_contact_sealed() {
+    let project = project();
+    let mut store = reckon_store::Store::open(&project.db).unwrap();
+    reckon_service::cases::enable(
+        &mut store,
+        "project passphrase 12",
+        reckon_vault::KdfParams::testing(),
+        "admin",
+    )
+    .unwrap();
+    let vault = reckon_service::cases::unlock(&store, "project passphrase 12").unwrap();
+    drop(store);
+    let mut config = reckon_server::ServerConfig::new(project.db.clone());
+    config.vault = Some(std::sync::Arc::new(vault));
+    let state = reckon_server::AppState::new(config).unwrap();
+    let client = Client::signed_in(&state, Role::Documenter).await;
+    let contact = "Synthetic relative, +7 700 000 00 00";
+    let answer = client
+        .post_form(
+            "/cases",
+            &[
+                ("sought_name", "Synthetic sought person"),
+                ("contact", contact),
+                ("told_what", "wait"),
+            ],
+        )
+        .await;
+    assert!(answer.body.contains("Case 1 opened."), "{}", answer.body);
+    assert!(!answer.body.contains("+7 700"));
+    let list = client.get("/cases").await.body;
+    assert!(list.contains("Synthetic sought person") && !list.contains("+7 700"));
+    // The raw database file holds no trace of it.
+    drop(state);
+    let bytes = std::fs::read(&project.db).unwrap();
+    let wal = std::fs::read(project.db.with_extension("db-wal")).unwrap_or_default();
+    for file in [&bytes, &wal] {
+        assert!(
+            !file.windows(7).any(|w| w == b"+7 700 "),
+            "the contact is in the file"
+        );
+    }
+    // Without the key the server refuses a contact rather than storing it in clear.
+    let state = state_of(&project);
+    let client = Client::signed_in(&state, Role::Documenter).await;
+    let answer = client
+        .post_form(
+            "/cases",
+            &[
+                ("sought_name", "Another synthetic person"),
+                ("contact", contact),
+            ],
+        )
+        .await;
+    assert!(
+        answer.body.contains("only stored encrypted"),
+        "{}",
+        answer.body
+    );
+    // Read-only users do not see cases at all.
+    let reader = Client::signed_in(&state, Role::ReadOnly).await;
+    assert_eq!(reader.get("/cases").await.status, StatusCode::FORBIDDEN);
+}

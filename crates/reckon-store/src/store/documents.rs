@@ -1,0 +1,280 @@
+//! Documenting by hand: sources without a file, incidents, perpetrators, acts, official
+//! figures and claims, each written with one audit entry, through one checked path.
+
+use rusqlite::params_from_iter;
+use rusqlite::types::Value;
+
+use super::Store;
+use crate::audit;
+use crate::error::{Context, Error};
+use crate::time::now_utc;
+
+/// A value for a column.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    /// Nothing.
+    Null,
+    /// Text.
+    Text(String),
+    /// A whole number.
+    Integer(i64),
+    /// A number.
+    Real(f64),
+}
+
+impl Cell {
+    fn to_sql(&self) -> Value {
+        match self {
+            Cell::Null => Value::Null,
+            Cell::Text(text) => Value::Text(text.clone()),
+            Cell::Integer(n) => Value::Integer(*n),
+            Cell::Real(x) => Value::Real(*x),
+        }
+    }
+
+    fn from_sql(value: Value) -> Cell {
+        match value {
+            Value::Null => Cell::Null,
+            Value::Integer(n) => Cell::Integer(n),
+            Value::Real(x) => Cell::Real(x),
+            Value::Text(text) => Cell::Text(text),
+            Value::Blob(_) => Cell::Text("(binary)".to_string()),
+        }
+    }
+}
+
+/// The tables documenters write by hand, their audit kinds and the columns they may set.
+/// Nothing outside this table reaches SQL as a name.
+const DOCUMENT_TABLES: &[(&str, &str, &[&str])] = &[
+    (
+        "sources",
+        "source",
+        &[
+            "name",
+            "kind",
+            "publisher",
+            "published_on",
+            "language",
+            "reliability",
+            "confidentiality",
+        ],
+    ),
+    (
+        "incidents",
+        "incident",
+        &[
+            "title",
+            "description",
+            "starts_at",
+            "ends_at",
+            "time_precision",
+            "place_id",
+            "place_precision",
+        ],
+    ),
+    (
+        "perpetrators",
+        "perpetrator",
+        &["kind", "name", "parent_id"],
+    ),
+    (
+        "acts",
+        "act",
+        &["incident_id", "victim_record_id", "kind", "perpetrator_id"],
+    ),
+    (
+        "official_figures",
+        "official_figure",
+        &[
+            "figure",
+            "counts_what",
+            "area",
+            "period_start",
+            "period_end",
+            "announced_by",
+            "announced_on",
+            "source_id",
+            "source_url",
+            "note",
+        ],
+    ),
+    (
+        "claims",
+        "claim",
+        &[
+            "subject_kind",
+            "subject_id",
+            "field",
+            "value",
+            "source_id",
+            "confidence",
+            "supersedes",
+        ],
+    ),
+];
+
+fn table_spec(table: &str) -> Result<(&'static str, &'static str, &'static [&'static str]), Error> {
+    DOCUMENT_TABLES
+        .iter()
+        .find(|(name, _, _)| *name == table)
+        .copied()
+        .ok_or_else(|| Error::Conflict(format!("{table} is not written by hand")))
+}
+
+impl Store {
+    /// Adds one row to a documenting table (see the list in this module) with one audit
+    /// entry; `created_at` and `created_by` are set here. A value breaking the schema's
+    /// rules (an unknown kind, a missing reference) is a [`Error::Conflict`] naming it.
+    pub fn add_document(
+        &mut self,
+        table: &str,
+        values: &[(&str, Cell)],
+        actor: &str,
+    ) -> Result<i64, Error> {
+        let (table, kind, allowed) = table_spec(table)?;
+        if let Some((column, _)) = values.iter().find(|(c, _)| !allowed.contains(c)) {
+            return Err(Error::Conflict(format!(
+                "{table} has no column {column} to set"
+            )));
+        }
+        let now = now_utc();
+        let columns: Vec<&str> = values.iter().map(|(c, _)| *c).collect();
+        let placeholders: Vec<String> = (1..=values.len() + 2).map(|i| format!("?{i}")).collect();
+        let sql = format!(
+            "INSERT INTO {table} ({}, created_at, created_by) VALUES ({})",
+            columns.join(", "),
+            placeholders.join(", ")
+        );
+        let mut bound: Vec<Value> = values.iter().map(|(_, v)| v.to_sql()).collect();
+        bound.push(Value::Text(now.clone()));
+        bound.push(Value::Text(actor.to_string()));
+        let tx = self.conn.transaction().context("starting to document")?;
+        tx.execute(&sql, params_from_iter(bound.iter()))
+            .map_err(|e| match e {
+                rusqlite::Error::SqliteFailure(f, ref message)
+                    if f.code == rusqlite::ErrorCode::ConstraintViolation =>
+                {
+                    let what = message.clone().unwrap_or_default();
+                    Error::Conflict(if what.contains("FOREIGN KEY") {
+                        format!("a {kind} must refer to things that exist: check the ids given")
+                    } else if what.contains("NOT NULL") {
+                        format!(
+                            "a {kind} needs {}",
+                            what.rsplit('.').next().unwrap_or("more")
+                        )
+                    } else {
+                        format!("a value of this {kind} is not allowed ({what})")
+                    })
+                }
+                other => Error::Sqlite {
+                    context: format!("storing a {kind}"),
+                    source: other,
+                },
+            })?;
+        let id = tx.last_insert_rowid();
+        let details: serde_json::Map<String, serde_json::Value> = values
+            .iter()
+            .filter(|(c, _)| matches!(*c, "name" | "title" | "kind" | "figure" | "field"))
+            .map(|(c, v)| {
+                let value = match v {
+                    Cell::Text(t) => serde_json::Value::from(t.clone()),
+                    Cell::Integer(n) => serde_json::Value::from(*n),
+                    Cell::Real(x) => serde_json::Value::from(*x),
+                    Cell::Null => serde_json::Value::Null,
+                };
+                (c.to_string(), value)
+            })
+            .collect();
+        audit::append(
+            &tx,
+            &now,
+            actor,
+            "add",
+            kind,
+            &id.to_string(),
+            &serde_json::Value::Object(details).to_string(),
+        )?;
+        tx.commit().context("committing")?;
+        Ok(id)
+    }
+
+    /// The newest `limit` rows of a documenting table: the column names (id first, then
+    /// the settable columns, then who and when) and the rows.
+    pub fn documents(
+        &self,
+        table: &str,
+        limit: usize,
+    ) -> Result<(Vec<String>, Vec<Vec<Cell>>), Error> {
+        let (table, _, allowed) = table_spec(table)?;
+        let mut columns = vec!["id"];
+        columns.extend_from_slice(allowed);
+        columns.extend_from_slice(&["created_by", "created_at"]);
+        let mut statement = self
+            .conn
+            .prepare(&format!(
+                "SELECT {} FROM {table} ORDER BY id DESC LIMIT ?1",
+                columns.join(", ")
+            ))
+            .context(format!("reading {table}"))?;
+        let n = columns.len();
+        let rows = statement
+            .query_map([limit.min(i64::MAX as usize) as i64], |row| {
+                (0..n)
+                    .map(|i| row.get::<_, Value>(i).map(Cell::from_sql))
+                    .collect::<Result<Vec<_>, _>>()
+            })
+            .context(format!("reading {table}"))?;
+        let rows = rows
+            .collect::<Result<_, _>>()
+            .context(format!("reading {table}"))?;
+        Ok((columns.into_iter().map(str::to_string).collect(), rows))
+    }
+
+    /// The claims about these records, oldest first: (record id, field, value, source name,
+    /// confidence, who, when).
+    pub fn record_claims(&self, record_ids: &[i64]) -> Result<Vec<ClaimRow>, Error> {
+        let ids_json = serde_json::to_string(record_ids).expect("a list of integers serialises");
+        let mut statement = self
+            .conn
+            .prepare_cached(
+                "SELECT c.subject_id, c.field, c.value, s.name, c.confidence, c.created_by, c.created_at \
+                 FROM claims c LEFT JOIN sources s ON s.id = c.source_id \
+                 WHERE c.subject_kind = 'record' AND c.subject_id IN (SELECT value FROM json_each(?1)) \
+                 ORDER BY c.id",
+            )
+            .context("reading claims")?;
+        let rows = statement
+            .query_map([ids_json], |row| {
+                Ok(ClaimRow {
+                    record_id: row.get(0)?,
+                    field: row.get(1)?,
+                    value: row.get(2)?,
+                    source: row.get(3)?,
+                    confidence: row.get(4)?,
+                    created_by: row.get(5)?,
+                    created_at: row.get(6)?,
+                })
+            })
+            .context("reading claims")?;
+        rows.collect::<Result<_, _>>().context("reading claims")
+    }
+}
+
+/// A claim about a record, for the person page.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClaimRow {
+    /// The record it is about.
+    pub record_id: i64,
+    /// Which field.
+    pub field: String,
+    /// What the claim says.
+    pub value: String,
+    /// The source it comes from, if named.
+    pub source: Option<String>,
+    /// How sure, 0 to 1.
+    pub confidence: f64,
+    /// Who entered it.
+    pub created_by: String,
+    /// When.
+    pub created_at: String,
+}
