@@ -73,6 +73,9 @@ impl From<reckon_service::Error> for AppError {
     fn from(error: reckon_service::Error) -> AppError {
         match &error {
             reckon_service::Error::NotFound(what) => AppError::NotFound(what.clone()),
+            reckon_service::Error::Store(e @ reckon_store::Error::NoSuchObject { .. }) => {
+                AppError::NotFound(e.to_string())
+            }
             reckon_service::Error::Store(reckon_store::Error::Conflict(message)) => {
                 AppError::Conflict(message.clone())
             }

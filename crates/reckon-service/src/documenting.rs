@@ -75,6 +75,25 @@ use FieldKind::*;
 /// Every documenting form.
 pub const FORMS: &[Form] = &[
     Form {
+        slug: "records",
+        table: "records",
+        label: "name",
+        fields: &[
+            field("source_id", Reference("sources"), true),
+            field("name", Text, true),
+            field("sex", Choice(&["M", "F"]), false),
+            field("age", Integer { min: 0 }, false),
+            field("birth_date", Date, false),
+            field("event_date", Date, false),
+            field("place", Text, false),
+            field(
+                "status",
+                Choice(&["killed", "wounded", "missing", "detained", "disappeared"]),
+                false,
+            ),
+        ],
+    },
+    Form {
         slug: "sources",
         table: "sources",
         label: "name",
@@ -321,8 +340,53 @@ pub fn add(
 ) -> Result<i64, Error> {
     let form = form(slug)?;
     let values = check(form, input)?;
+    if form.table == "records" {
+        return add_record(store, &values, actor);
+    }
     let values: Vec<(&str, Cell)> = values.into_iter().collect();
     Ok(store.add_document(form.table, &values, actor)?)
+}
+
+/// A record typed by hand, as a list row would give it.
+fn add_record(store: &mut Store, values: &[(&str, Cell)], actor: &str) -> Result<i64, Error> {
+    let text = |name: &str| {
+        values
+            .iter()
+            .find(|(n, _)| *n == name)
+            .and_then(|(_, v)| match v {
+                Cell::Text(t) => Some(t.clone()),
+                Cell::Integer(n) => Some(n.to_string()),
+                _ => None,
+            })
+    };
+    let source_id: i64 = text("source_id")
+        .and_then(|s| s.parse().ok())
+        .ok_or_else(|| Error::BadInput("source_id is required".into()))?;
+    let date = |name: &str| -> Result<Option<reckon_model::PartialDate>, Error> {
+        text(name)
+            .map(|d| {
+                d.parse::<reckon_model::PartialDate>()
+                    .map_err(|_| Error::BadInput(format!("{name} {d:?} is not a date")))
+            })
+            .transpose()
+    };
+    let age = text("age").and_then(|a| a.parse::<u16>().ok());
+    if age.is_some_and(|a| a > 130) {
+        return Err(Error::BadInput("age must be from 0 to 130".into()));
+    }
+    let record = reckon_model::ListRecord {
+        name: text("name"),
+        sex: text("sex").and_then(|s| s.parse().ok()),
+        age,
+        birth_date: date("birth_date")?,
+        event_date: date("event_date")?,
+        place: text("place"),
+        status: text("status").map(|s| reckon_model::Status::parse(&s)),
+        ..reckon_model::ListRecord::default()
+    };
+    let id = store.add_record(source_id, &record, actor)?;
+    crate::search::refresh_index(store)?;
+    Ok(id)
 }
 
 /// The newest rows of a form's table, as text: column names and rows.
@@ -332,6 +396,13 @@ pub fn list(
     limit: usize,
 ) -> Result<(Vec<String>, Vec<Vec<String>>), Error> {
     let form = form(slug)?;
+    if form.table == "records" {
+        let columns = ["id", "source", "name", "event_date", "place", "created_at"];
+        return Ok((
+            columns.iter().map(|c| c.to_string()).collect(),
+            store.manual_records(limit)?,
+        ));
+    }
     let (columns, rows) = store.documents(form.table, limit)?;
     let rows = rows
         .into_iter()
@@ -467,6 +538,27 @@ mod tests {
         ] {
             assert!(message.contains(part), "{part}: {message}");
         }
+        // A record typed by hand goes to a source without a file, and is found by search.
+        let record = add(
+            &mut store,
+            "records",
+            &input(&[
+                ("source_id", &source.to_string()),
+                ("name", "Сейтов Ерлан (synthetic)"),
+                ("sex", "M"),
+                ("age", "29"),
+                ("event_date", "2022-01-06"),
+                ("status", "killed"),
+            ]),
+            "doc",
+        )
+        .unwrap();
+        let hits = crate::search::search(&store, "Seitov Erlan", 5).unwrap();
+        assert_eq!(hits[0].record_id, record);
+        assert_eq!(
+            list(&store, "records", 5).unwrap().1[0][0],
+            record.to_string()
+        );
         // A reference to nothing is refused by the store.
         let dangling = add(
             &mut store,

@@ -106,6 +106,7 @@ impl Error {
                 | Error::BadInput(_)
                 | Error::NotFound(_)
                 | Error::Store(reckon_store::Error::Conflict(_))
+                | Error::Store(reckon_store::Error::NoSuchObject { .. })
                 | Error::Estimate(reckon_stats::Error::InvalidTable(_))
         )
     }

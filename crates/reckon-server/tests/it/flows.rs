@@ -252,6 +252,22 @@ async fn documenters_add_sourced_facts_and_the_person_page_shows_claims() {
     );
     let timeline = client.get("/timeline").await.body;
     assert!(timeline.contains("Synthetic incident at a square"));
+    // A record typed by hand goes to the testimony; an imported list keeps its file's records.
+    let typed = client
+        .post_json(
+            "/api/v1/documents/records",
+            serde_json::json!({"source_id": source, "name": "Сейтов Ерлан (synthetic)", "event_date": "2022-01-06"}),
+        )
+        .await;
+    assert_eq!(typed.status, StatusCode::OK, "{}", typed.body);
+    let refused = client
+        .post_json(
+            "/api/v1/documents/records",
+            serde_json::json!({"source_id": 1, "name": "Сейтов Ерлан (synthetic)"}),
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::CONFLICT, "{}", refused.body);
+    assert!(refused.json()["message"].as_str().unwrap().contains("list file"));
     let store = reckon_store::Store::open(&project.db).unwrap();
     assert!(store.verify().unwrap().is_ok());
 }

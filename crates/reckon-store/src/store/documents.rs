@@ -1,8 +1,8 @@
 //! Documenting by hand: sources without a file, incidents, perpetrators, acts, official
 //! figures and claims, each written with one audit entry, through one checked path.
 
-use rusqlite::params_from_iter;
 use rusqlite::types::Value;
+use rusqlite::{OptionalExtension, params_from_iter};
 
 use super::Store;
 use crate::audit;
@@ -228,6 +228,114 @@ impl Store {
             .collect::<Result<_, _>>()
             .context(format!("reading {table}"))?;
         Ok((columns.into_iter().map(str::to_string).collect(), rows))
+    }
+
+    /// Adds a record typed by hand to a source that has no file (a testimony, a relative's
+    /// report): lists imported from files keep exactly the records of their file. The
+    /// source's audit chain gets a new entry covering the new record.
+    pub fn add_record(
+        &mut self,
+        source_id: i64,
+        record: &reckon_model::ListRecord,
+        actor: &str,
+    ) -> Result<i64, Error> {
+        let tx = self
+            .conn
+            .transaction()
+            .context("starting to add a record")?;
+        let source: Option<(Option<String>, i64)> = tx
+            .query_row(
+                "SELECT file_sha256, n_records FROM sources WHERE id = ?1",
+                [source_id],
+                |row| Ok((row.get(0)?, row.get(1)?)),
+            )
+            .optional()
+            .context("reading the source")?;
+        let Some((file_sha256, n_records)) = source else {
+            return Err(Error::NoSuchObject {
+                kind: "source",
+                id: source_id,
+            });
+        };
+        if file_sha256.is_some() {
+            return Err(Error::Conflict(
+                "this source is a list file: its records are those of the file; add the record to a source without a file".into(),
+            ));
+        }
+        let now = now_utc();
+        let number = n_records + 1;
+        let attributes = serde_json::to_string(&record.attributes)
+            .expect("a list of string pairs always serializes");
+        tx.execute(
+            "INSERT INTO records (source_id, source_record_id, row_number, name, full_name, \
+             surname, given_name, patronymic, sex, age, birth_date, birth_date_precision, \
+             event_date, event_date_precision, place, status, attributes, created_at) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
+            rusqlite::params![
+                source_id,
+                format!("manual-{number}"),
+                number,
+                record.display_name(),
+                record.name,
+                record.surname,
+                record.given_name,
+                record.patronymic,
+                record.sex.map(reckon_model::Sex::as_str),
+                record.age.map(i64::from),
+                record.birth_date.map(|d| d.to_string()),
+                record.birth_date.map(|d| d.precision().as_str()),
+                record.event_date.map(|d| d.to_string()),
+                record.event_date.map(|d| d.precision().as_str()),
+                record.place,
+                record.status.as_ref().map(|s| s.as_str().to_string()),
+                attributes,
+                now,
+            ],
+        )
+        .context("storing the record")?;
+        let id = tx.last_insert_rowid();
+        tx.execute(
+            "UPDATE sources SET n_records = ?1 WHERE id = ?2",
+            rusqlite::params![number, source_id],
+        )
+        .context("counting the source's records")?;
+        let details = serde_json::json!({"record": id}).to_string();
+        audit::append(
+            &tx,
+            &now,
+            actor,
+            "add_record",
+            "source",
+            &source_id.to_string(),
+            &details,
+        )?;
+        tx.commit().context("committing the record")?;
+        Ok(id)
+    }
+
+    /// The newest records typed by hand: (id, source name, name, event date, place, when).
+    pub fn manual_records(&self, limit: usize) -> Result<Vec<Vec<String>>, Error> {
+        let mut statement = self
+            .conn
+            .prepare(
+                "SELECT r.id, s.name, r.name, coalesce(r.event_date, ''), coalesce(r.place, ''), r.created_at \
+                 FROM records r JOIN sources s ON s.id = r.source_id \
+                 WHERE s.file_sha256 IS NULL ORDER BY r.id DESC LIMIT ?1",
+            )
+            .context("reading records")?;
+        let rows = statement
+            .query_map([limit.min(i64::MAX as usize) as i64], |row| {
+                Ok(vec![
+                    row.get::<_, i64>(0)?.to_string(),
+                    row.get(1)?,
+                    row.get(2)?,
+                    row.get(3)?,
+                    row.get(4)?,
+                    row.get(5)?,
+                ])
+            })
+            .context("reading records")?;
+        rows.collect::<Result<_, _>>().context("reading records")
     }
 
     /// The claims about these records, oldest first: (record id, field, value, source name,
