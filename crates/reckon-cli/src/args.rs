@@ -73,11 +73,42 @@ pub(crate) enum Command {
     /// Measure speed and accuracy (results for docs/benchmarks.md).
     #[command(subcommand)]
     Bench(BenchCommand),
+    /// Evidence files: attach one, list them, export them for a lawyer.
+    #[command(subcommand)]
+    Evidence(EvidenceCommand),
     /// The web application and JSON API.
     Serve(ServeArgs),
     /// Accounts for the web application.
     #[command(subcommand)]
     User(UserCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum EvidenceCommand {
+    /// Attach a file (a photo, a document, a recording): kept by its SHA-256 beside the
+    /// database, encrypted when the project has a key (the passphrase is asked).
+    Add {
+        /// The file.
+        file: PathBuf,
+        /// What it shows.
+        #[arg(long)]
+        description: Option<String>,
+        /// The source it belongs to (its id).
+        #[arg(long)]
+        source: Option<i64>,
+        /// The record it documents (its id, with or without `r`).
+        #[arg(long)]
+        record: Option<String>,
+    },
+    /// List the evidence items with their hashes.
+    List,
+    /// Write every item's original file, a manifest of hashes with each item's audit trail,
+    /// and SHA256SUMS, to a new folder (the passphrase is asked when files are encrypted).
+    Export {
+        /// The folder to create.
+        #[arg(long)]
+        output: PathBuf,
+    },
 }
 
 #[derive(Debug, Args)]

@@ -25,6 +25,7 @@ pub mod dedupe;
 pub mod demo;
 pub mod documenting;
 pub mod estimate;
+pub mod evidence;
 pub mod export;
 pub mod import;
 pub mod link;

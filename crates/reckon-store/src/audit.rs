@@ -252,6 +252,12 @@ pub(crate) fn object_digest(conn: &Connection, kind: &str, id: &str) -> Result<S
              FROM places WHERE id = ?1",
             params![id_number],
         ),
+        "evidence" => digest_query(
+            conn,
+            "SELECT id, sha256, stored_sha256, size, sealed, file_name, file_name_sealed, media_type, \
+             description, source_id, record_id, added_by, added_at FROM evidence WHERE id = ?1",
+            params![id_number],
+        ),
         "incident" => digest_query(
             conn,
             "SELECT id, title, description, starts_at, ends_at, time_precision, place_id, \
@@ -459,6 +465,7 @@ pub(crate) fn verify(conn: &Connection) -> Result<VerifyReport, Error> {
         ("perpetrator", "perpetrators"),
         ("act", "acts"),
         ("claim", "claims"),
+        ("evidence", "evidence"),
     ] {
         let mut statement = conn
             .prepare(&format!("SELECT id FROM {table} ORDER BY id"))

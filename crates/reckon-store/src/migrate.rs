@@ -10,6 +10,7 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0001_domain.sql"),
     include_str!("../migrations/0002_consent.sql"),
     include_str!("../migrations/0003_web.sql"),
+    include_str!("../migrations/0004_evidence.sql"),
 ];
 
 /// The application id stamped into the SQLite header ("RCKN"), telling reckon files apart.

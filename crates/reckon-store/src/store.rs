@@ -920,6 +920,7 @@ fn source_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<SourceRow> {
 }
 
 pub(crate) mod documents;
+pub(crate) mod evidence;
 pub(crate) mod web;
 
 #[cfg(test)]

@@ -6,6 +6,7 @@ mod cases;
 mod dedupe;
 mod demo;
 mod estimate;
+mod evidence;
 mod export;
 mod import;
 mod init;
@@ -41,6 +42,7 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Restore(args) => backup::restore(global, &args),
         Command::Demo(args) => demo::run(global, &args),
         Command::Serve(args) => serve::run(global, &args),
+        Command::Evidence(command) => evidence::run(global, command),
         Command::User(command) => serve::user(global, command),
         Command::Bench(crate::args::BenchCommand::Serve { clients, seconds }) => {
             bench_serve::run(global, clients, seconds)

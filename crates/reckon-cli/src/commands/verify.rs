@@ -21,10 +21,26 @@ pub(crate) fn run(global: &Global, args: &VerifyArgs) -> anyhow::Result<()> {
             });
         }
     }
+    let (n_files, file_problems) = reckon_service::evidence::verify_files(&store)?;
+    for problem in file_problems {
+        report.problems.push(reckon_store::Problem {
+            seq: None,
+            kind: reckon_store::ProblemKind::AlteredObject,
+            message: problem.message,
+        });
+    }
     if report.is_ok() {
+        let files = if n_files > 0 {
+            format!(", {n_files} evidence files intact")
+        } else {
+            String::new()
+        };
         say(
             global,
-            format_args!("ok: {} audit entries, database intact", report.n_entries),
+            format_args!(
+                "ok: {} audit entries, database intact{files}",
+                report.n_entries
+            ),
         );
         say(global, format_args!("audit head {}", report.head_hash));
         return Ok(());

@@ -267,7 +267,12 @@ async fn documenters_add_sourced_facts_and_the_person_page_shows_claims() {
         )
         .await;
     assert_eq!(refused.status, StatusCode::CONFLICT, "{}", refused.body);
-    assert!(refused.json()["message"].as_str().unwrap().contains("list file"));
+    assert!(
+        refused.json()["message"]
+            .as_str()
+            .unwrap()
+            .contains("list file")
+    );
     let store = reckon_store::Store::open(&project.db).unwrap();
     assert!(store.verify().unwrap().is_ok());
 }

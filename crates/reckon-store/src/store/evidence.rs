@@ -1,0 +1,159 @@
+//! Evidence items: the rows that describe files kept beside the database.
+
+use std::path::PathBuf;
+
+use rusqlite::params;
+
+use super::Store;
+use crate::audit::{self, AuditEntry};
+use crate::error::{Context, Error};
+use crate::time::now_utc;
+
+/// An evidence item to store (its file is already written by the caller).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewEvidence {
+    /// SHA-256 of the original file.
+    pub sha256: String,
+    /// SHA-256 of the bytes kept (sealed or not); also the kept file's name.
+    pub stored_sha256: String,
+    /// The original's size in bytes.
+    pub size: u64,
+    /// Whether the kept bytes are sealed under the project key.
+    pub sealed: bool,
+    /// The file's name in clear (projects without a key).
+    pub file_name: Option<String>,
+    /// The file's name sealed (projects with a key).
+    pub file_name_sealed: Option<Vec<u8>>,
+    /// A media type if known (`image/jpeg`).
+    pub media_type: Option<String>,
+    /// What it shows.
+    pub description: Option<String>,
+    /// The source it belongs to.
+    pub source_id: Option<i64>,
+    /// The record it documents.
+    pub record_id: Option<i64>,
+}
+
+/// A stored evidence item.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EvidenceRow {
+    /// The row id.
+    pub id: i64,
+    /// As stored.
+    pub item: NewEvidence,
+    /// Who added it.
+    pub added_by: String,
+    /// When.
+    pub added_at: String,
+}
+
+impl Store {
+    /// The folder beside the database where evidence files are kept (`<database>.evidence`);
+    /// `None` for a store in memory.
+    pub fn evidence_dir(&self) -> Option<PathBuf> {
+        self.path.as_ref().map(|p| {
+            let mut name = p.as_os_str().to_owned();
+            name.push(".evidence");
+            PathBuf::from(name)
+        })
+    }
+
+    /// Records an evidence item with one audit entry (naming its hash, never its name).
+    pub fn add_evidence(&mut self, item: &NewEvidence, actor: &str) -> Result<i64, Error> {
+        let tx = self
+            .conn
+            .transaction()
+            .context("starting to add evidence")?;
+        let now = now_utc();
+        tx.execute(
+            "INSERT INTO evidence (sha256, stored_sha256, size, sealed, file_name, file_name_sealed, \
+             media_type, description, source_id, record_id, added_by, added_at) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+            params![
+                item.sha256,
+                item.stored_sha256,
+                item.size as i64,
+                item.sealed,
+                item.file_name,
+                item.file_name_sealed,
+                item.media_type,
+                item.description,
+                item.source_id,
+                item.record_id,
+                actor,
+                now
+            ],
+        )
+        .map_err(|e| match e {
+            rusqlite::Error::SqliteFailure(f, _)
+                if f.code == rusqlite::ErrorCode::ConstraintViolation =>
+            {
+                Error::Conflict("the source or record given does not exist".into())
+            }
+            other => Error::Sqlite {
+                context: "storing evidence".into(),
+                source: other,
+            },
+        })?;
+        let id = tx.last_insert_rowid();
+        let details = serde_json::json!({"sha256": item.sha256, "size": item.size}).to_string();
+        audit::append(
+            &tx,
+            &now,
+            actor,
+            "add",
+            "evidence",
+            &id.to_string(),
+            &details,
+        )?;
+        tx.commit().context("committing evidence")?;
+        Ok(id)
+    }
+
+    /// Every evidence item, oldest first.
+    pub fn evidence(&self) -> Result<Vec<EvidenceRow>, Error> {
+        let mut statement = self
+            .conn
+            .prepare(
+                "SELECT id, sha256, stored_sha256, size, sealed, file_name, file_name_sealed, \
+                 media_type, description, source_id, record_id, added_by, added_at \
+                 FROM evidence ORDER BY id",
+            )
+            .context("reading evidence")?;
+        let rows = statement
+            .query_map([], |row| {
+                Ok(EvidenceRow {
+                    id: row.get(0)?,
+                    item: NewEvidence {
+                        sha256: row.get(1)?,
+                        stored_sha256: row.get(2)?,
+                        size: row.get::<_, i64>(3)? as u64,
+                        sealed: row.get(4)?,
+                        file_name: row.get(5)?,
+                        file_name_sealed: row.get(6)?,
+                        media_type: row.get(7)?,
+                        description: row.get(8)?,
+                        source_id: row.get(9)?,
+                        record_id: row.get(10)?,
+                    },
+                    added_by: row.get(11)?,
+                    added_at: row.get(12)?,
+                })
+            })
+            .context("reading evidence")?;
+        rows.collect::<Result<_, _>>().context("reading evidence")
+    }
+
+    /// The audit entries about one object, oldest first (an evidence item's trail).
+    pub fn audit_trail(
+        &self,
+        object_kind: &str,
+        object_id: &str,
+    ) -> Result<Vec<AuditEntry>, Error> {
+        Ok(self
+            .audit_entries()?
+            .into_iter()
+            .filter(|e| e.object_kind == object_kind && e.object_id == object_id)
+            .collect())
+    }
+}
