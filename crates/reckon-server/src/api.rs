@@ -139,7 +139,7 @@ async fn search(
     Query(query): Query<SearchQuery>,
 ) -> Result<Json<Value>, ApiError> {
     authed.require(Permission::Read)?;
-    let (hits, _, synthetic) = pages::run_search(&state, &query).await?;
+    let (hits, _, synthetic) = pages::run_search(&state, &query, authed.role()).await?;
     let hits: Vec<HitDto> = hits
         .into_iter()
         .map(|h| HitDto {
@@ -170,7 +170,7 @@ async fn person(
     Path(number): Path<usize>,
 ) -> Result<Json<Value>, ApiError> {
     authed.require(Permission::Read)?;
-    let view = pages::load_person(&state, number).await?;
+    let view = pages::load_person(&state, number, authed.role()).await?;
     let links: Vec<Value> = view
         .links
         .iter()
@@ -201,7 +201,7 @@ async fn record(
     Path(id): Path<i64>,
 ) -> Result<Json<Value>, ApiError> {
     authed.require(Permission::Read)?;
-    let (record, person, synthetic) = pages::load_record(&state, id).await?;
+    let (record, person, synthetic) = pages::load_record(&state, id, authed.role()).await?;
     let mut value = record_json(&record);
     value["person"] = json!(person);
     value["synthetic"] = json!(synthetic);
@@ -213,10 +213,11 @@ async fn review_queue(
     ApiAuth(authed): ApiAuth,
 ) -> Result<Json<Value>, ApiError> {
     authed.require(Permission::Review)?;
+    let role = authed.role();
     let (pending, n_waiting) = state
-        .db(|store| {
+        .db(move |store| {
             Ok((
-                reckon_service::review::pending_first(store, 100)?,
+                pages::visible_pending(store, role, 100)?,
                 store.n_review_pairs()?,
             ))
         })
@@ -251,6 +252,7 @@ async fn decide(
     authed.require(Permission::Review)?;
     let applied = pages::apply_decision(
         &state,
+        authed.role(),
         &authed.user.name,
         body.a,
         body.b,
@@ -358,9 +360,13 @@ async fn documents(
     Path(slug): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
     authed.require(Permission::Read)?;
-    let (columns, rows) = state
+    let role = authed.role();
+    let (columns, mut rows) = state
         .db(move |store| Ok(reckon_service::documenting::list(store, &slug, 200)?))
         .await?;
+    if let Some(level) = columns.iter().position(|c| c == "confidentiality") {
+        rows.retain(|row| role.may_see(&row[level]));
+    }
     let rows: Vec<Value> = rows
         .into_iter()
         .map(|row| {

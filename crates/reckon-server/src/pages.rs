@@ -105,6 +105,19 @@ fn page(authed: &Authed, title: &str, here: &Uri, synthetic: bool, mut extra: Va
     extra
 }
 
+/// The sources whose records this role may see (by their confidentiality level).
+pub(crate) fn visible_sources(
+    store: &reckon_store::Store,
+    role: Role,
+) -> Result<std::collections::HashSet<i64>, AppError> {
+    Ok(store
+        .sources()?
+        .into_iter()
+        .filter(|s| role.may_see(&s.confidentiality))
+        .map(|s| s.id)
+        .collect())
+}
+
 fn synthetic(store: &reckon_store::Store) -> Result<bool, AppError> {
     Ok(store.meta("synthetic")?.as_deref() == Some("true"))
 }
@@ -321,8 +334,40 @@ pub(crate) async fn dashboard(
     uri: Uri,
 ) -> Result<Html<String>, PageError> {
     authed.require(Permission::Read)?;
+    let role = authed.role();
     let data = state
-        .db(|store| Ok(reckon_service::report::gather(store)?))
+        .db(move |store| {
+            let mut data = reckon_service::report::gather(store)?;
+            // Lists above the role's level are left out of the table and the overlap (the
+            // totals stay: they name no one).
+            let hidden: std::collections::HashSet<String> = store
+                .sources()?
+                .into_iter()
+                .filter(|s| !role.may_see(&s.confidentiality))
+                .map(|s| s.name)
+                .collect();
+            let keep: Vec<bool> = data
+                .lists
+                .iter()
+                .map(|l| !hidden.contains(&l.name))
+                .collect();
+            let mut kept = keep.iter();
+            data.lists.retain(|_| *kept.next().unwrap_or(&true));
+            data.overlap = data
+                .overlap
+                .iter()
+                .zip(&keep)
+                .filter(|(_, k)| **k)
+                .map(|(row, _)| {
+                    row.iter()
+                        .zip(&keep)
+                        .filter(|(_, k)| **k)
+                        .map(|(n, _)| *n)
+                        .collect()
+                })
+                .collect();
+            Ok(data)
+        })
         .await?;
     let body = reckon_service::report::render_body(&data);
     let title = authed.lang.strings()["dashboard"];
@@ -364,7 +409,7 @@ pub(crate) async fn search(
     {
         return Ok(Redirect::to(&format!("/records/{rest}")).into_response());
     }
-    let (hits, sources, synthetic) = run_search(&state, &query).await?;
+    let (hits, sources, synthetic) = run_search(&state, &query, authed.role()).await?;
     let hits: Vec<Value> = hits
         .into_iter()
         .map(|h| {
@@ -401,6 +446,7 @@ pub(crate) async fn search(
 pub(crate) async fn run_search(
     state: &AppState,
     query: &SearchQuery,
+    role: Role,
 ) -> Result<(Vec<reckon_service::search::Hit>, Vec<String>, bool), AppError> {
     let text = query.q.clone();
     let filter = reckon_service::search::Filter {
@@ -410,8 +456,17 @@ pub(crate) async fn run_search(
     };
     state
         .db(move |store| {
-            let hits = reckon_service::search::search_filtered(store, &text, &filter, 50)?;
-            let sources = store.sources()?.into_iter().map(|s| s.name).collect();
+            let visible = visible_sources(store, role)?;
+            let hits = reckon_service::search::search_filtered(store, &text, &filter, 50)?
+                .into_iter()
+                .filter(|h| visible.contains(&h.source_id))
+                .collect();
+            let sources = store
+                .sources()?
+                .into_iter()
+                .filter(|s| visible.contains(&s.id))
+                .map(|s| s.name)
+                .collect();
             Ok((hits, sources, synthetic(store)?))
         })
         .await
@@ -457,14 +512,29 @@ pub(crate) struct PersonView {
     pub(crate) synthetic: bool,
 }
 
-pub(crate) async fn load_person(state: &AppState, number: usize) -> Result<PersonView, AppError> {
+pub(crate) async fn load_person(
+    state: &AppState,
+    number: usize,
+    role: Role,
+) -> Result<PersonView, AppError> {
     state
         .db(move |store| {
-            let ids = store
-                .person_record_ids(number)?
-                .ok_or_else(|| AppError::NotFound(format!("person p{number}")))?;
+            let not_found = || AppError::NotFound(format!("person p{number}"));
+            let ids = store.person_record_ids(number)?.ok_or_else(not_found)?;
+            // Records of sources above the role's level are left out; a person with none
+            // left does not exist for this role.
+            let visible = visible_sources(store, role)?;
+            let records: Vec<StoredRecord> = store
+                .records_by_ids(&ids)?
+                .into_iter()
+                .filter(|r| visible.contains(&r.source_id))
+                .collect();
+            if records.is_empty() {
+                return Err(not_found());
+            }
+            let ids: Vec<i64> = records.iter().map(|r| r.id).collect();
             Ok(PersonView {
-                records: store.records_by_ids(&ids)?,
+                records,
                 links: store.decisions_among(&ids)?,
                 claims: store.record_claims(&ids)?,
                 synthetic: synthetic(store)?,
@@ -495,7 +565,7 @@ pub(crate) async fn person(
     Path(number): Path<usize>,
 ) -> Result<Html<String>, PageError> {
     authed.require(Permission::Read)?;
-    let view = load_person(&state, number).await?;
+    let view = load_person(&state, number, authed.role()).await?;
     let strings = authed.lang.strings();
     let fields: Vec<Vec<(&str, String)>> = view.records.iter().map(record_fields).collect();
     let n_fields = fields.first().map(Vec::len).unwrap_or(0);
@@ -575,12 +645,15 @@ pub(crate) async fn person(
 pub(crate) async fn load_record(
     state: &AppState,
     id: i64,
+    role: Role,
 ) -> Result<(StoredRecord, Option<usize>, bool), AppError> {
     state
         .db(move |store| {
+            let visible = visible_sources(store, role)?;
             let record = store
                 .records_by_ids(&[id])?
                 .pop()
+                .filter(|r| visible.contains(&r.source_id))
                 .ok_or_else(|| AppError::NotFound(format!("record r{id}")))?;
             let person = store.person_numbers(&[id])?.get(&id).copied();
             Ok((record, person, synthetic(store)?))
@@ -595,7 +668,7 @@ pub(crate) async fn record(
     Path(id): Path<i64>,
 ) -> Result<Html<String>, PageError> {
     authed.require(Permission::Read)?;
-    let (record, person, synthetic) = load_record(&state, id).await?;
+    let (record, person, synthetic) = load_record(&state, id, authed.role()).await?;
     let strings = authed.lang.strings();
     let mut rows: Vec<(String, String)> = record_fields(&record)
         .into_iter()
@@ -638,10 +711,11 @@ pub(crate) async fn review(
     Query(query): Query<ReviewQuery>,
 ) -> Result<Html<String>, PageError> {
     authed.require(Permission::Review)?;
+    let role = authed.role();
     let (pending, n_waiting, synthetic) = state
-        .db(|store| {
+        .db(move |store| {
             Ok((
-                reckon_service::review::pending_first(store, 1)?,
+                visible_pending(store, role, 1)?,
                 store.n_review_pairs()?,
                 synthetic(store)?,
             ))
@@ -678,6 +752,29 @@ pub(crate) async fn review(
     )?)
 }
 
+/// The first `limit` pairs waiting for review whose two records this role may see.
+pub(crate) fn visible_pending(
+    store: &reckon_store::Store,
+    role: Role,
+    limit: usize,
+) -> Result<Vec<reckon_service::review::Pending>, AppError> {
+    let visible = visible_sources(store, role)?;
+    let mut asked = limit.max(1) * 4;
+    loop {
+        let pending = reckon_service::review::pending_first(store, asked)?;
+        let exhausted = pending.len() < asked;
+        let found: Vec<_> = pending
+            .into_iter()
+            .filter(|p| visible.contains(&p.a.source_id) && visible.contains(&p.b.source_id))
+            .take(limit)
+            .collect();
+        if found.len() >= limit || exhausted {
+            return Ok(found);
+        }
+        asked *= 8;
+    }
+}
+
 #[derive(Deserialize)]
 pub(crate) struct DecideForm {
     csrf: Option<String>,
@@ -690,6 +787,7 @@ pub(crate) struct DecideForm {
 /// Stores a reviewer's decision and applies it to the persons at once.
 pub(crate) async fn apply_decision(
     state: &AppState,
+    role: Role,
     reviewer: &str,
     a: i64,
     b: i64,
@@ -715,7 +813,9 @@ pub(crate) async fn apply_decision(
     let reason = reason.filter(|r| !r.trim().is_empty());
     state
         .db(move |store| {
-            if store.records_by_ids(&[a, b])?.len() != 2 {
+            let visible = visible_sources(store, role)?;
+            let both = store.records_by_ids(&[a, b])?;
+            if both.len() != 2 || both.iter().any(|r| !visible.contains(&r.source_id)) {
                 return Err(AppError::NotFound(format!("records r{a} and r{b}")));
             }
             Ok(reckon_service::review::decide_and_apply(
@@ -739,6 +839,7 @@ pub(crate) async fn decide(
     authed.check_csrf(form.csrf.as_deref())?;
     let applied = apply_decision(
         &state,
+        authed.role(),
         &authed.user.name,
         form.a,
         form.b,
@@ -1251,10 +1352,14 @@ async fn document_page(
     use reckon_service::documenting::{self, FieldKind};
     let form = documenting::form(slug)?;
     let slug_owned = slug.to_string();
+    let role = authed.role();
     let (columns, rows, references, synthetic) = state
         .db(move |store| {
             let form = documenting::form(&slug_owned)?;
-            let (columns, rows) = documenting::list(store, &slug_owned, 200)?;
+            let (columns, mut rows) = documenting::list(store, &slug_owned, 200)?;
+            if let Some(level) = columns.iter().position(|c| c == "confidentiality") {
+                rows.retain(|row| role.may_see(&row[level]));
+            }
             let mut references = std::collections::HashMap::new();
             for field in form.fields {
                 if let FieldKind::Reference(target) = field.kind {

@@ -65,6 +65,25 @@ impl Role {
         }
     }
 
+    /// Whether this role may see records of a source at this confidentiality level:
+    /// read-only users see `public` and `internal`; reviewers and analysts also
+    /// `confidential`; documenters and administrators everything, `secret` included.
+    /// An unknown level is treated as `secret`.
+    pub fn may_see(self, level: &str) -> bool {
+        let rank = match level {
+            "public" => 0,
+            "internal" => 1,
+            "confidential" => 2,
+            _ => 3,
+        };
+        let allowed = match self {
+            Role::ReadOnly => 1,
+            Role::Reviewer | Role::Analyst => 2,
+            Role::Documenter | Role::Administrator => 3,
+        };
+        rank <= allowed
+    }
+
     /// Whether this role holds the permission.
     pub fn allows(self, permission: Permission) -> bool {
         use Permission::*;
@@ -253,6 +272,22 @@ mod tests {
         assert!(Role::Documenter.allows(Permission::Import));
         assert!(!Role::Analyst.allows(Permission::Administer));
         assert!(Role::Administrator.allows(Permission::Administer));
+    }
+
+    #[test]
+    fn confidentiality_levels_nest_by_role() {
+        let seen = |role: Role| {
+            ["public", "internal", "confidential", "secret", "unheard-of"]
+                .into_iter()
+                .filter(|level| role.may_see(level))
+                .count()
+        };
+        assert_eq!(seen(Role::ReadOnly), 2);
+        assert_eq!(seen(Role::Reviewer), 3);
+        assert_eq!(seen(Role::Analyst), 3);
+        assert_eq!(seen(Role::Documenter), 5);
+        assert_eq!(seen(Role::Administrator), 5);
+        assert!(!Role::Analyst.may_see("unheard-of"));
     }
 
     #[test]

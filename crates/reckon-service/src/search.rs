@@ -17,6 +17,8 @@ pub struct Hit {
     pub person: Option<usize>,
     /// The list it came from.
     pub source: String,
+    /// Its id.
+    pub source_id: i64,
     /// The name as the list wrote it.
     pub name: String,
     /// Its event date and place as written.
@@ -126,6 +128,7 @@ pub fn search_filtered(
             person: person_of.get(&stored.id).copied(),
             name: stored.record.display_name(),
             source: stored.source_name,
+            source_id: stored.source_id,
             event_date: stored.record.event_date.map(|d| d.to_string()),
             place: stored.record.place,
         })

@@ -36,6 +36,8 @@ pub struct SourceRow {
     pub created_at: String,
     /// Who imported it.
     pub created_by: String,
+    /// `public`, `internal`, `confidential` or `secret`: who may see its records.
+    pub confidentiality: String,
 }
 
 /// What importing a list did.

@@ -903,8 +903,7 @@ impl Store {
     }
 }
 
-const SOURCE_COLUMNS: &str =
-    "SELECT id, name, kind, file_name, file_sha256, n_records, created_at, created_by FROM sources";
+const SOURCE_COLUMNS: &str = "SELECT id, name, kind, file_name, file_sha256, n_records, created_at, created_by, confidentiality FROM sources";
 
 fn source_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<SourceRow> {
     Ok(SourceRow {
@@ -916,6 +915,7 @@ fn source_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<SourceRow> {
         n_records: row.get(5)?,
         created_at: row.get(6)?,
         created_by: row.get(7)?,
+        confidentiality: row.get(8)?,
     })
 }
 

@@ -342,3 +342,74 @@ async fn a_case_opened_in_the_browser_keeps_the_contact_sealed() {
     let reader = Client::signed_in(&state, Role::ReadOnly).await;
     assert_eq!(reader.get("/cases").await.status, StatusCode::FORBIDDEN);
 }
+
+/// Issue 7: records of a source above a role's confidentiality level do not exist for that
+/// role: not in search, not as a record or a person, not in the sources list.
+#[tokio::test]
+async fn records_of_a_secret_source_stay_hidden_from_lower_roles() {
+    let project = project();
+    let state = state_of(&project);
+    let documenter = Client::signed_in(&state, Role::Documenter).await;
+    let source = documenter
+        .post_json(
+            "/api/v1/documents/sources",
+            serde_json::json!({"name": "Secret synthetic testimony", "kind": "testimony", "confidentiality": "secret"}),
+        )
+        .await
+        .json()["id"]
+        .as_i64()
+        .unwrap();
+    let record = documenter
+        .post_json(
+            "/api/v1/documents/records",
+            serde_json::json!({"source_id": source, "name": "Жаксыбеков Тимур (synthetic)"}),
+        )
+        .await
+        .json()["id"]
+        .as_i64()
+        .unwrap();
+    let found = |client: Client| async move {
+        let hits = client.get("/api/v1/search?q=Zhaksybekov").await.json();
+        hits["hits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|h| h["record_id"] == record)
+    };
+    assert!(found(documenter.clone()).await);
+    assert_eq!(
+        documenter
+            .get(&format!("/api/v1/records/{record}"))
+            .await
+            .status,
+        StatusCode::OK
+    );
+    for role in [Role::ReadOnly, Role::Reviewer, Role::Analyst] {
+        let client = Client::signed_in(&state, role).await;
+        assert!(!found(client.clone()).await, "{role} found a secret record");
+        assert_eq!(
+            client
+                .get(&format!("/api/v1/records/{record}"))
+                .await
+                .status,
+            StatusCode::NOT_FOUND
+        );
+        assert_eq!(
+            client.get(&format!("/records/{record}")).await.status,
+            StatusCode::NOT_FOUND
+        );
+        let sources = client.get("/api/v1/documents/sources").await.json();
+        assert!(
+            !sources.to_string().contains("Secret synthetic testimony"),
+            "{role}"
+        );
+        assert!(
+            !client
+                .get("/")
+                .await
+                .body
+                .contains("Secret synthetic testimony"),
+            "{role}"
+        );
+    }
+}
