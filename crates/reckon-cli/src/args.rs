@@ -154,6 +154,9 @@ pub(crate) enum CaseCommand {
         /// By whom.
         #[arg(long)]
         told_by: Option<String>,
+        /// Restrict the case to you (`--user`) and administrators in the web application.
+        #[arg(long)]
+        private: bool,
     },
     /// List the cases; with --reveal, the contacts too (the passphrase is asked).
     List {

@@ -1481,7 +1481,12 @@ async fn cases_page(
     message: Option<String>,
     error: Option<String>,
 ) -> Result<Html<String>, PageError> {
-    // Contacts stay sealed on the page whatever the key: no vault is passed.
+    // Contacts stay sealed on the page whatever the key: no vault is passed. A case its
+    // owner restricted shows only to the owner and administrators.
+    let (user, admin) = (
+        authed.user.name.clone(),
+        authed.role().allows(Permission::Administer),
+    );
     let (cases, synthetic) = state
         .db(|store| {
             Ok((
@@ -1492,10 +1497,12 @@ async fn cases_page(
         .await?;
     let cases: Vec<Value> = cases
         .into_iter()
+        .filter(|c| admin || c.owner.as_deref().is_none_or(|owner| owner == user))
         .map(|c| {
             json!({
                 "id": c.id, "sought_name": c.sought_name, "status": c.status,
                 "has_contact": c.has_contact, "opened_by": c.opened_by, "created_at": c.created_at,
+                "owner": c.owner,
                 "told": c.told.map(|(what, by)| match by { Some(by) => format!("{what} ({by})"), None => what }),
             })
         })
@@ -1523,6 +1530,7 @@ pub(crate) struct CaseForm {
     contact: Option<String>,
     told_what: Option<String>,
     told_by: Option<String>,
+    private: Option<String>,
 }
 
 pub(crate) async fn open_case(
@@ -1539,6 +1547,7 @@ pub(crate) async fn open_case(
         contact: nonempty(form.contact),
         told_what: nonempty(form.told_what),
         told_by: nonempty(form.told_by),
+        private: form.private.as_deref() == Some("on"),
     };
     if request.sought_name.is_empty() {
         return cases_page(

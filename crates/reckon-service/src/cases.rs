@@ -112,6 +112,8 @@ pub struct CaseRequest {
     pub told_what: Option<String>,
     /// By whom.
     pub told_by: Option<String>,
+    /// Restrict the case to the user opening it (and administrators).
+    pub private: bool,
 }
 
 /// Opens a case; a contact needs the unlocked project key.
@@ -146,6 +148,7 @@ pub fn open_case(
             told_what: request.told_what.clone(),
             told_by: request.told_by.clone(),
             created_at,
+            owner: request.private.then(|| actor.to_string()),
         },
         actor,
     )?)
@@ -170,6 +173,8 @@ pub struct CaseView {
     pub has_contact: bool,
     /// What the family was told, and by whom.
     pub told: Option<(String, Option<String>)>,
+    /// The user it is restricted to, if any.
+    pub owner: Option<String>,
 }
 
 /// Every case; contacts opened with the key if given.
@@ -198,6 +203,7 @@ pub fn cases(store: &Store, vault: Option<&Vault>) -> Result<Vec<CaseView>, Erro
                 has_contact: case.contact_ciphertext.is_some(),
                 contact,
                 told: case.told_what.map(|w| (w, case.told_by)),
+                owner: case.owner,
             })
         })
         .collect()

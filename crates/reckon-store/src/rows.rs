@@ -202,6 +202,8 @@ pub struct NewMissingCase {
     /// When the case is opened (UTC, as `now_utc` writes it); it also binds the sealed
     /// contact to this case.
     pub created_at: String,
+    /// The user the case is restricted to, if its owner restricted it.
+    pub owner: Option<String>,
 }
 
 /// A stored missing-person case.
@@ -225,6 +227,8 @@ pub struct MissingCaseRow {
     pub status: String,
     /// When it was opened.
     pub created_at: String,
+    /// The user the case is restricted to, if any.
+    pub owner: Option<String>,
 }
 
 /// A number an authority announced.

@@ -637,7 +637,7 @@ impl Store {
         let tx = self.conn.transaction().context("starting to open a case")?;
         tx.execute(
             "INSERT INTO missing_cases (sought_name, sought_record_id, opened_by, contact_ciphertext, \
-             told_what, told_by, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+             told_what, told_by, created_at, owner) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             params![
                 case.sought_name,
                 case.sought_record_id,
@@ -645,7 +645,8 @@ impl Store {
                 case.contact_ciphertext,
                 case.told_what,
                 case.told_by,
-                case.created_at
+                case.created_at,
+                case.owner
             ],
         )
         .context("storing a case")?;
@@ -670,7 +671,7 @@ impl Store {
             .conn
             .prepare(
                 "SELECT id, sought_name, sought_record_id, opened_by, contact_ciphertext, told_what, \
-                 told_by, status, created_at FROM missing_cases ORDER BY id",
+                 told_by, status, created_at, owner FROM missing_cases ORDER BY id",
             )
             .context("reading cases")?;
         let rows = statement
@@ -685,6 +686,7 @@ impl Store {
                     told_by: row.get(6)?,
                     status: row.get(7)?,
                     created_at: row.get(8)?,
+                    owner: row.get(9)?,
                 })
             })
             .context("reading cases")?;

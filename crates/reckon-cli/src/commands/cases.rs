@@ -59,6 +59,7 @@ pub(crate) fn run(global: &Global, command: CaseCommand) -> anyhow::Result<()> {
             contact,
             told_what,
             told_by,
+            private,
         } => {
             let vault = if contact.is_some() {
                 Some(unlock(&store, &passphrase("passphrase: ")?)?)
@@ -73,6 +74,7 @@ pub(crate) fn run(global: &Global, command: CaseCommand) -> anyhow::Result<()> {
                     contact,
                     told_what,
                     told_by,
+                    private,
                 },
                 &global.user,
             )?;

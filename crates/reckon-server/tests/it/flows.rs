@@ -338,6 +338,59 @@ async fn a_case_opened_in_the_browser_keeps_the_contact_sealed() {
         "{}",
         answer.body
     );
+    // A case restricted by its owner shows to the owner and administrators only.
+    let answer = client
+        .post_form(
+            "/cases",
+            &[
+                ("sought_name", "Restricted synthetic case"),
+                ("private", "on"),
+            ],
+        )
+        .await;
+    assert!(answer.body.contains("Restricted synthetic case"));
+    let other = {
+        let mut store = reckon_store::Store::open(&project.db).unwrap();
+        reckon_service::accounts::add_user(
+            &mut store,
+            "second-documenter",
+            Role::Documenter,
+            "another long password",
+            reckon_vault::KdfParams::testing(),
+            "t",
+        )
+        .unwrap();
+        let mut other = Client::anonymous(&state);
+        let answer = other
+            .post_json("/api/v1/session", serde_json::json!({"name": "second-documenter", "password": "another long password"}))
+            .await;
+        other.cookie = Some(
+            answer.headers[axum::http::header::SET_COOKIE]
+                .to_str()
+                .unwrap()
+                .split(';')
+                .next()
+                .unwrap()
+                .to_string(),
+        );
+        other.csrf = Some(answer.json()["csrf_token"].as_str().unwrap().to_string());
+        other
+    };
+    assert!(
+        !other
+            .get("/cases")
+            .await
+            .body
+            .contains("Restricted synthetic case")
+    );
+    let admin = Client::signed_in(&state, Role::Administrator).await;
+    assert!(
+        admin
+            .get("/cases")
+            .await
+            .body
+            .contains("Restricted synthetic case")
+    );
     // Read-only users do not see cases at all.
     let reader = Client::signed_in(&state, Role::ReadOnly).await;
     assert_eq!(reader.get("/cases").await.status, StatusCode::FORBIDDEN);
