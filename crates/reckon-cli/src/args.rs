@@ -73,6 +73,9 @@ pub(crate) enum Command {
     /// Measure speed and accuracy (results for docs/benchmarks.md).
     #[command(subcommand)]
     Bench(BenchCommand),
+    /// Witnesses behind testimonies, stored only encrypted: add one, list them.
+    #[command(subcommand)]
+    Witness(WitnessCommand),
     /// Evidence files: attach one, list them, export them for a lawyer.
     #[command(subcommand)]
     Evidence(EvidenceCommand),
@@ -81,6 +84,31 @@ pub(crate) enum Command {
     /// Accounts for the web application.
     #[command(subcommand)]
     User(UserCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum WitnessCommand {
+    /// Record a witness (the project's passphrase is asked; every field is stored encrypted).
+    Add {
+        /// The testimony they gave (a source id).
+        #[arg(long)]
+        source: Option<i64>,
+        /// Who they are.
+        #[arg(long)]
+        identity: String,
+        /// How to reach them.
+        #[arg(long)]
+        contact: Option<String>,
+        /// Confidential notes.
+        #[arg(long)]
+        notes: Option<String>,
+    },
+    /// List witnesses; with --reveal, their fields (the passphrase is asked).
+    List {
+        /// Open and show the fields.
+        #[arg(long)]
+        reveal: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]

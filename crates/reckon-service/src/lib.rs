@@ -35,6 +35,7 @@ pub mod publish;
 pub mod report;
 pub mod review;
 pub mod search;
+pub mod witnesses;
 
 use std::path::PathBuf;
 

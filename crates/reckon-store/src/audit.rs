@@ -258,6 +258,12 @@ pub(crate) fn object_digest(conn: &Connection, kind: &str, id: &str) -> Result<S
              description, source_id, record_id, added_by, added_at FROM evidence WHERE id = ?1",
             params![id_number],
         ),
+        "witness" => digest_query(
+            conn,
+            "SELECT id, source_id, identity_sealed, contact_sealed, notes_sealed, created_at, \
+             created_by FROM witnesses WHERE id = ?1",
+            params![id_number],
+        ),
         "incident" => digest_query(
             conn,
             "SELECT id, title, description, starts_at, ends_at, time_precision, place_id, \
@@ -466,6 +472,7 @@ pub(crate) fn verify(conn: &Connection) -> Result<VerifyReport, Error> {
         ("act", "acts"),
         ("claim", "claims"),
         ("evidence", "evidence"),
+        ("witness", "witnesses"),
     ] {
         let mut statement = conn
             .prepare(&format!("SELECT id FROM {table} ORDER BY id"))

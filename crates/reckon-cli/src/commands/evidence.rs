@@ -1,8 +1,8 @@
-//! `reckon evidence add | list | export`.
+//! `reckon evidence add | list | export` and `reckon witness add | list`.
 
 use reckon_service::evidence::{self, AddRequest};
 
-use crate::args::{EvidenceCommand, Global};
+use crate::args::{EvidenceCommand, Global, WitnessCommand};
 use crate::commands::cases::passphrase;
 use crate::commands::{open, say};
 
@@ -83,6 +83,66 @@ pub(crate) fn run(global: &Global, command: EvidenceCommand) -> anyhow::Result<(
                     exported.audit_head
                 ),
             );
+        }
+    }
+    Ok(())
+}
+
+pub(crate) fn witness(global: &Global, command: WitnessCommand) -> anyhow::Result<()> {
+    let mut store = open(global)?;
+    let unlock = |store: &reckon_store::Store| -> anyhow::Result<reckon_vault::Vault> {
+        let secret = passphrase("passphrase of the project key: ")?;
+        Ok(reckon_service::cases::unlock(store, &secret)?)
+    };
+    match command {
+        WitnessCommand::Add {
+            source,
+            identity,
+            contact,
+            notes,
+        } => {
+            if !reckon_service::cases::is_encrypted(&store)? {
+                return Err(crate::UsageError(
+                    "witnesses are only stored encrypted: give the project a key first with `reckon encrypt`".into(),
+                )
+                .into());
+            }
+            let vault = unlock(&store)?;
+            let id = reckon_service::witnesses::add(
+                &mut store,
+                &vault,
+                &reckon_service::witnesses::WitnessRequest {
+                    source_id: source,
+                    identity,
+                    contact,
+                    notes,
+                },
+                &global.user,
+            )?;
+            say(global, format_args!("witness {id} recorded (encrypted)"));
+        }
+        WitnessCommand::List { reveal } => {
+            let vault = if reveal { Some(unlock(&store)?) } else { None };
+            for w in reckon_service::witnesses::list(&store, vault.as_ref())? {
+                let sealed = || "(sealed)".to_string();
+                say(
+                    global,
+                    format_args!(
+                        "{}\tsource {}\t{}\t{}\t{}\t{} {}",
+                        w.id,
+                        w.source_id
+                            .map(|s| s.to_string())
+                            .unwrap_or_else(|| "-".into()),
+                        w.identity.unwrap_or_else(sealed),
+                        w.contact
+                            .unwrap_or_else(|| if reveal { String::new() } else { sealed() }),
+                        w.notes
+                            .unwrap_or_else(|| if reveal { String::new() } else { sealed() }),
+                        w.created_by,
+                        w.created_at
+                    ),
+                );
+            }
         }
     }
     Ok(())

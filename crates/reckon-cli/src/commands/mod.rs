@@ -43,6 +43,7 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Demo(args) => demo::run(global, &args),
         Command::Serve(args) => serve::run(global, &args),
         Command::Evidence(command) => evidence::run(global, command),
+        Command::Witness(command) => evidence::witness(global, command),
         Command::User(command) => serve::user(global, command),
         Command::Bench(crate::args::BenchCommand::Serve { clients, seconds }) => {
             bench_serve::run(global, clients, seconds)

@@ -104,3 +104,55 @@ fn a_contact_without_a_key_is_refused() {
     assert_eq!(short.status.code(), Some(2));
     assert!(stderr(&short).contains("at least 12 characters"));
 }
+
+/// Issue 7: a witness's identity, contact and notes are stored only encrypted; without a
+/// project key none can be recorded at all.
+#[test]
+fn witnesses_are_stored_only_encrypted() {
+    let project = Project::initialised();
+    let refused = project.run(&["witness", "add", "--identity", "Synthetic Witness"]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(stderr(&refused).contains("only stored encrypted"));
+    project.run_with_input(&["encrypt"], &format!("{PASSPHRASE}\n"));
+    let output = project.run_with_input(
+        &[
+            "witness",
+            "add",
+            "--identity",
+            "Синтетическая Свидетельница Жанар",
+            "--contact",
+            "+7 705 222 33 44 (synthetic)",
+            "--notes",
+            "asked not to be named (synthetic)",
+        ],
+        &format!("{PASSPHRASE}\n"),
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    let mut raw = Vec::new();
+    for entry in std::fs::read_dir(project.dir.path()).unwrap() {
+        let path = entry.unwrap().path();
+        if path
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .starts_with("reckon.db")
+        {
+            raw.extend(std::fs::read(path).unwrap());
+        }
+    }
+    for secret in ["Свидетельница", "222 33 44", "not to be named"] {
+        assert!(
+            !raw.windows(secret.len()).any(|w| w == secret.as_bytes()),
+            "{secret}"
+        );
+    }
+    let listed = stdout(&project.run(&["witness", "list"]));
+    assert!(
+        listed.contains("(sealed)") && !listed.contains("Жанар"),
+        "{listed}"
+    );
+    let revealed =
+        project.run_with_input(&["witness", "list", "--reveal"], &format!("{PASSPHRASE}\n"));
+    assert!(stdout(&revealed).contains("Синтетическая Свидетельница Жанар"));
+    assert!(project.run(&["verify"]).status.success());
+}

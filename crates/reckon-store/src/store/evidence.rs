@@ -157,3 +157,94 @@ impl Store {
             .collect())
     }
 }
+
+/// A witness as stored: every personal field sealed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WitnessRow {
+    /// The row id.
+    pub id: i64,
+    /// The testimony (source) they gave.
+    pub source_id: Option<i64>,
+    /// Who they are, sealed.
+    pub identity_sealed: Vec<u8>,
+    /// How to reach them, sealed.
+    pub contact_sealed: Option<Vec<u8>>,
+    /// The documenter's notes, sealed.
+    pub notes_sealed: Option<Vec<u8>>,
+    /// When (also bound into each sealed field).
+    pub created_at: String,
+    /// By whom.
+    pub created_by: String,
+}
+
+impl Store {
+    /// Stores a witness whose fields the caller sealed; the audit entry names only the
+    /// source.
+    pub fn add_witness(&mut self, witness: &WitnessRow, actor: &str) -> Result<i64, Error> {
+        let tx = self
+            .conn
+            .transaction()
+            .context("starting to add a witness")?;
+        tx.execute(
+            "INSERT INTO witnesses (source_id, identity_sealed, contact_sealed, notes_sealed, \
+             created_at, created_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![
+                witness.source_id,
+                witness.identity_sealed,
+                witness.contact_sealed,
+                witness.notes_sealed,
+                witness.created_at,
+                actor
+            ],
+        )
+        .map_err(|e| match e {
+            rusqlite::Error::SqliteFailure(f, _)
+                if f.code == rusqlite::ErrorCode::ConstraintViolation =>
+            {
+                Error::Conflict("the source given does not exist".into())
+            }
+            other => Error::Sqlite {
+                context: "storing a witness".into(),
+                source: other,
+            },
+        })?;
+        let id = tx.last_insert_rowid();
+        let details = serde_json::json!({"source_id": witness.source_id}).to_string();
+        audit::append(
+            &tx,
+            &witness.created_at,
+            actor,
+            "add",
+            "witness",
+            &id.to_string(),
+            &details,
+        )?;
+        tx.commit().context("committing a witness")?;
+        Ok(id)
+    }
+
+    /// Every witness, sealed, oldest first.
+    pub fn witnesses(&self) -> Result<Vec<WitnessRow>, Error> {
+        let mut statement = self
+            .conn
+            .prepare(
+                "SELECT id, source_id, identity_sealed, contact_sealed, notes_sealed, created_at, \
+                 created_by FROM witnesses ORDER BY id",
+            )
+            .context("reading witnesses")?;
+        let rows = statement
+            .query_map([], |row| {
+                Ok(WitnessRow {
+                    id: row.get(0)?,
+                    source_id: row.get(1)?,
+                    identity_sealed: row.get(2)?,
+                    contact_sealed: row.get(3)?,
+                    notes_sealed: row.get(4)?,
+                    created_at: row.get(5)?,
+                    created_by: row.get(6)?,
+                })
+            })
+            .context("reading witnesses")?;
+        rows.collect::<Result<_, _>>().context("reading witnesses")
+    }
+}
