@@ -104,21 +104,11 @@ async fn logout(
     ApiAuth(_authed): ApiAuth,
     headers: axum::http::HeaderMap,
 ) -> Result<Response, ApiError> {
-    let token = auth::cookie(&headers, auth::SESSION_COOKIE)
-        .unwrap_or("")
-        .to_string();
-    state.forget_session(&token);
-    state
-        .db(move |store| {
-            Ok(reckon_service::accounts::logout(
-                store,
-                &token,
-                auth::now(),
-            )?)
-        })
-        .await?;
     Ok((
-        [(header::SET_COOKIE, auth::session_cookie(&state, "", 0))],
+        [(
+            header::SET_COOKIE,
+            pages::end_session(&state, &headers).await?,
+        )],
         Json(json!({"status": "signed out"})),
     )
         .into_response())

@@ -51,21 +51,7 @@ pub(crate) fn templates() -> minijinja::Environment<'static> {
     env
 }
 
-/// Escapes text for HTML.
-pub(crate) fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+pub(crate) use reckon_service::report::escape;
 
 fn render(state: &AppState, name: &str, context: Value) -> Result<Html<String>, AppError> {
     state
@@ -262,7 +248,17 @@ pub(crate) async fn logout(
     Form(form): Form<CsrfForm>,
 ) -> Result<Response, PageError> {
     authed.check_csrf(form.csrf.as_deref())?;
-    let token = auth::cookie(&headers, auth::SESSION_COOKIE)
+    Ok((
+        [(header::SET_COOKIE, end_session(&state, &headers).await?)],
+        Redirect::to("/login"),
+    )
+        .into_response())
+}
+
+/// Ends the request's session (in the cache and the store); returns the cookie that clears
+/// it in the browser.
+pub(crate) async fn end_session(state: &AppState, headers: &HeaderMap) -> Result<String, AppError> {
+    let token = auth::cookie(headers, auth::SESSION_COOKIE)
         .unwrap_or("")
         .to_string();
     state.forget_session(&token);
@@ -275,11 +271,7 @@ pub(crate) async fn logout(
             )?)
         })
         .await?;
-    Ok((
-        [(header::SET_COOKIE, auth::session_cookie(&state, "", 0))],
-        Redirect::to("/login"),
-    )
-        .into_response())
+    Ok(auth::session_cookie(state, "", 0))
 }
 
 #[derive(Deserialize)]

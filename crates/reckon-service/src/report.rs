@@ -206,7 +206,7 @@ pub fn gather(store: &Store) -> Result<ReportData, Error> {
 }
 
 /// Escapes text for HTML.
-fn escape(text: &str) -> String {
+pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {

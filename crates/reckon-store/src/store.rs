@@ -22,6 +22,57 @@ const REVIEW_WHERE: &str = "FROM link_decisions d \
      AND NOT EXISTS (SELECT 1 FROM link_decisions h WHERE h.decided_by = 'human' \
      AND h.record_a = d.record_a AND h.record_b = d.record_b)";
 
+/// Inserts one record; [`record_params`] gives its values.
+pub(crate) const INSERT_RECORD: &str = "INSERT INTO records (source_id, source_record_id, row_number, name, full_name, \
+     surname, given_name, patronymic, sex, age, birth_date, birth_date_precision, \
+     event_date, event_date_precision, place, status, attributes, created_at) \
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)";
+
+/// The values of [`INSERT_RECORD`] for a record as the list gave it.
+pub(crate) fn record_params(
+    source_id: i64,
+    source_record_id: &str,
+    row_number: i64,
+    record: &ListRecord,
+    now: &str,
+) -> [rusqlite::types::Value; 18] {
+    use rusqlite::types::Value;
+    let text = |v: Option<String>| v.map(Value::Text).unwrap_or(Value::Null);
+    let attributes = serde_json::to_string(&record.attributes)
+        .expect("a list of string pairs always serializes");
+    [
+        Value::Integer(source_id),
+        Value::Text(source_record_id.to_string()),
+        Value::Integer(row_number),
+        Value::Text(record.display_name()),
+        text(record.name.clone()),
+        text(record.surname.clone()),
+        text(record.given_name.clone()),
+        text(record.patronymic.clone()),
+        text(record.sex.map(|s| s.as_str().to_string())),
+        record
+            .age
+            .map(|a| Value::Integer(i64::from(a)))
+            .unwrap_or(Value::Null),
+        text(record.birth_date.map(|d| d.to_string())),
+        text(
+            record
+                .birth_date
+                .map(|d| d.precision().as_str().to_string()),
+        ),
+        text(record.event_date.map(|d| d.to_string())),
+        text(
+            record
+                .event_date
+                .map(|d| d.precision().as_str().to_string()),
+        ),
+        text(record.place.clone()),
+        text(record.status.as_ref().map(|s| s.as_str().to_string())),
+        Value::Text(attributes),
+        Value::Text(now.to_string()),
+    ]
+}
+
 /// The columns [`record_from_row`] reads, from `records r JOIN sources s`.
 const RECORD_SELECT: &str = "SELECT r.id, r.source_id, s.name, r.row_number, r.source_record_id, \
      r.full_name, r.surname, r.given_name, r.patronymic, r.sex, r.age, r.birth_date, r.event_date, \
@@ -206,40 +257,20 @@ impl Store {
         let source_id = tx.last_insert_rowid();
         {
             let mut insert = tx
-                .prepare(
-                    "INSERT INTO records (source_id, source_record_id, row_number, name, full_name, \
-                     surname, given_name, patronymic, sex, age, birth_date, birth_date_precision, \
-                     event_date, event_date_precision, place, status, attributes, created_at) \
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
-                )
+                .prepare(INSERT_RECORD)
                 .context("preparing the record insert")?;
             for (index, record) in records.iter().enumerate() {
                 if index % 1000 == 0 {
                     progress(index);
                 }
-                let attributes = serde_json::to_string(&record.attributes)
-                    .expect("a list of string pairs always serializes");
                 insert
-                    .execute(params![
+                    .execute(record_params(
                         source_id,
-                        record.record_id,
+                        &record.record_id,
                         record.row as i64,
-                        record.display_name(),
-                        record.name,
-                        record.surname,
-                        record.given_name,
-                        record.patronymic,
-                        record.sex.map(Sex::as_str),
-                        record.age.map(i64::from),
-                        record.birth_date.map(|d| d.to_string()),
-                        record.birth_date.map(|d| d.precision().as_str()),
-                        record.event_date.map(|d| d.to_string()),
-                        record.event_date.map(|d| d.precision().as_str()),
-                        record.place,
-                        record.status.as_ref().map(|s| s.as_str().to_string()),
-                        attributes,
-                        now,
-                    ])
+                        record,
+                        &now,
+                    ))
                     .context(format!("storing the record of row {}", record.row))?;
             }
         }

@@ -264,33 +264,9 @@ impl Store {
         }
         let now = now_utc();
         let number = n_records + 1;
-        let attributes = serde_json::to_string(&record.attributes)
-            .expect("a list of string pairs always serializes");
         tx.execute(
-            "INSERT INTO records (source_id, source_record_id, row_number, name, full_name, \
-             surname, given_name, patronymic, sex, age, birth_date, birth_date_precision, \
-             event_date, event_date_precision, place, status, attributes, created_at) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
-            rusqlite::params![
-                source_id,
-                format!("manual-{number}"),
-                number,
-                record.display_name(),
-                record.name,
-                record.surname,
-                record.given_name,
-                record.patronymic,
-                record.sex.map(reckon_model::Sex::as_str),
-                record.age.map(i64::from),
-                record.birth_date.map(|d| d.to_string()),
-                record.birth_date.map(|d| d.precision().as_str()),
-                record.event_date.map(|d| d.to_string()),
-                record.event_date.map(|d| d.precision().as_str()),
-                record.place,
-                record.status.as_ref().map(|s| s.as_str().to_string()),
-                attributes,
-                now,
-            ],
+            super::INSERT_RECORD,
+            super::record_params(source_id, &format!("manual-{number}"), number, record, &now),
         )
         .context("storing the record")?;
         let id = tx.last_insert_rowid();
