@@ -23,6 +23,10 @@ pub(crate) struct Global {
     /// Who is acting, for the audit chain.
     #[arg(long, global = true, env = "RECKON_USER", default_value = "local")]
     pub(crate) user: String,
+    /// A key file to use instead of the project's passphrase (any file of random bytes, kept
+    /// apart from the database, e.g. on a USB stick): its SHA-256 is the secret.
+    #[arg(long, global = true, env = "RECKON_KEY_FILE", value_name = "FILE")]
+    pub(crate) key_file: Option<PathBuf>,
     /// Print only errors.
     #[arg(short, long, global = true)]
     pub(crate) quiet: bool,

@@ -19,6 +19,27 @@ pub(crate) fn passphrase(prompt: &str) -> anyhow::Result<String> {
     Ok(line.trim_end_matches(['\n', '\r']).to_string())
 }
 
+/// The secret of the project key: the key file's SHA-256 when `--key-file` is given, else
+/// the passphrase, asked.
+pub(crate) fn project_secret(global: &Global, prompt: &str) -> anyhow::Result<String> {
+    match &global.key_file {
+        Some(path) => {
+            let bytes = std::fs::read(path)
+                .map_err(|e| anyhow::anyhow!("reading the key file {}: {e}", path.display()))?;
+            if bytes.len() < 16 {
+                return Err(crate::UsageError(format!(
+                    "the key file {} has {} bytes; use at least 16 random bytes (head -c 32 /dev/urandom > FILE)",
+                    path.display(),
+                    bytes.len()
+                ))
+                .into());
+            }
+            Ok(format!("key file {}", reckon_import::sha256_hex(&bytes)))
+        }
+        None => passphrase(prompt),
+    }
+}
+
 /// A new passphrase, typed twice on a terminal.
 pub(crate) fn new_passphrase(prompt: &str) -> anyhow::Result<String> {
     let first = passphrase(prompt)?;
@@ -30,7 +51,10 @@ pub(crate) fn new_passphrase(prompt: &str) -> anyhow::Result<String> {
 
 pub(crate) fn encrypt(global: &Global) -> anyhow::Result<()> {
     let mut store = open(global)?;
-    let secret = new_passphrase("new passphrase for the project key: ")?;
+    let secret = match &global.key_file {
+        Some(_) => project_secret(global, "")?,
+        None => new_passphrase("new passphrase for the project key: ")?,
+    };
     enable(&mut store, &secret, KdfParams::standard(), &global.user)?;
     say(
         global,
@@ -41,7 +65,7 @@ pub(crate) fn encrypt(global: &Global) -> anyhow::Result<()> {
 
 pub(crate) fn rekey(global: &Global) -> anyhow::Result<()> {
     let mut store = open(global)?;
-    let old = passphrase("current passphrase: ")?;
+    let old = project_secret(global, "current passphrase: ")?;
     let new = new_passphrase("new passphrase: ")?;
     rewrap(&mut store, &old, &new, KdfParams::standard(), &global.user)?;
     say(
@@ -62,7 +86,7 @@ pub(crate) fn run(global: &Global, command: CaseCommand) -> anyhow::Result<()> {
             private,
         } => {
             let vault = if contact.is_some() {
-                Some(unlock(&store, &passphrase("passphrase: ")?)?)
+                Some(unlock(&store, &project_secret(global, "passphrase: ")?)?)
             } else {
                 None
             };
@@ -82,7 +106,7 @@ pub(crate) fn run(global: &Global, command: CaseCommand) -> anyhow::Result<()> {
         }
         CaseCommand::List { reveal } => {
             let vault = if reveal {
-                Some(unlock(&store, &passphrase("passphrase: ")?)?)
+                Some(unlock(&store, &project_secret(global, "passphrase: ")?)?)
             } else {
                 None
             };

@@ -3,14 +3,14 @@
 use reckon_service::evidence::{self, AddRequest};
 
 use crate::args::{EvidenceCommand, Global, WitnessCommand};
-use crate::commands::cases::passphrase;
+use crate::commands::cases::project_secret;
 use crate::commands::{open, say};
 
 pub(crate) fn run(global: &Global, command: EvidenceCommand) -> anyhow::Result<()> {
     let mut store = open(global)?;
     let unlock = |store: &reckon_store::Store| -> anyhow::Result<Option<reckon_vault::Vault>> {
         if reckon_service::cases::is_encrypted(store)? {
-            let secret = passphrase("passphrase of the project key: ")?;
+            let secret = project_secret(global, "passphrase of the project key: ")?;
             Ok(Some(reckon_service::cases::unlock(store, &secret)?))
         } else {
             Ok(None)
@@ -91,7 +91,7 @@ pub(crate) fn run(global: &Global, command: EvidenceCommand) -> anyhow::Result<(
 pub(crate) fn witness(global: &Global, command: WitnessCommand) -> anyhow::Result<()> {
     let mut store = open(global)?;
     let unlock = |store: &reckon_store::Store| -> anyhow::Result<reckon_vault::Vault> {
-        let secret = passphrase("passphrase of the project key: ")?;
+        let secret = project_secret(global, "passphrase of the project key: ")?;
         Ok(reckon_service::cases::unlock(store, &secret)?)
     };
     match command {

@@ -4,14 +4,17 @@ use reckon_service::accounts::{self, Role};
 use reckon_vault::KdfParams;
 
 use crate::args::{Global, ServeArgs, UserCommand};
-use crate::commands::{cases::passphrase, open, say};
+use crate::commands::{cases::passphrase, cases::project_secret, open, say};
 
 pub(crate) fn run(global: &Global, args: &ServeArgs) -> anyhow::Result<()> {
     // Opening once here reports a missing or foreign database as the other commands do.
     let store = open(global)?;
     let mut config = reckon_server::ServerConfig::new(global.db.clone());
     if reckon_service::cases::is_encrypted(&store)? {
-        let secret = passphrase("passphrase of the project key (for relatives' contacts): ")?;
+        let secret = project_secret(
+            global,
+            "passphrase of the project key (for relatives' contacts): ",
+        )?;
         let vault = reckon_service::cases::unlock(&store, &secret)?;
         config.vault = Some(std::sync::Arc::new(vault));
     }

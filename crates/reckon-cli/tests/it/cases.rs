@@ -156,3 +156,36 @@ fn witnesses_are_stored_only_encrypted() {
     assert!(stdout(&revealed).contains("Синтетическая Свидетельница Жанар"));
     assert!(project.run(&["verify"]).status.success());
 }
+
+/// Issue 7: a key file can stand in for the passphrase; another file does not open the key.
+#[test]
+fn a_key_file_opens_the_project_key() {
+    let project = Project::initialised();
+    project.write("usb-key", [7u8; 32]);
+    project.write("other-key", [8u8; 32]);
+    project.write("short-key", [1u8; 4]);
+    let output = project.run(&["--key-file", "usb-key", "encrypt"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let output = project.run(&[
+        "--key-file",
+        "usb-key",
+        "case",
+        "add",
+        "--sought",
+        "Синтетический Поиск",
+        "--contact",
+        CONTACT,
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let revealed = project.run(&["--key-file", "usb-key", "case", "list", "--reveal"]);
+    assert!(stdout(&revealed).contains(CONTACT), "{}", stderr(&revealed));
+    let wrong = project.run(&["--key-file", "other-key", "case", "list", "--reveal"]);
+    assert_eq!(wrong.status.code(), Some(2));
+    assert!(!stdout(&wrong).contains(CONTACT));
+    let short = project.run(&["--key-file", "short-key", "case", "list", "--reveal"]);
+    assert!(
+        stderr(&short).contains("at least 16 random bytes"),
+        "{}",
+        stderr(&short)
+    );
+}
