@@ -317,9 +317,7 @@ async fn dashboard(
     ApiAuth(authed): ApiAuth,
 ) -> Result<Json<Value>, ApiError> {
     authed.require(Permission::Read)?;
-    let data = state
-        .db(|store| Ok(reckon_service::report::gather(store)?))
-        .await?;
+    let data = state.report().await?;
     Ok(Json(json!({
         "synthetic": data.synthetic,
         "n_records": data.n_records,

@@ -97,6 +97,9 @@ struct Inner {
     sessions: Mutex<
         std::collections::HashMap<String, (reckon_service::accounts::Session, std::time::Instant)>,
     >,
+    /// The dashboard's numbers and the audit entry count they were gathered at: gathering
+    /// reads every record (seconds at 100,000), and nothing changes them but a write.
+    report: Mutex<Option<(i64, Arc<reckon_service::report::ReportData>)>>,
 }
 
 /// How long a session read from the database is trusted without reading it again (a user
@@ -131,6 +134,7 @@ impl AppState {
                 permits: tokio::sync::Semaphore::new(DB_TASKS),
                 templates: pages::templates(),
                 sessions: Mutex::new(std::collections::HashMap::new()),
+                report: Mutex::new(None),
             }),
         })
     }
@@ -158,6 +162,26 @@ impl AppState {
         if let Ok(mut sessions) = self.inner.sessions.lock() {
             sessions.remove(token);
         }
+    }
+
+    /// The report's numbers, gathered again only when something was written since.
+    async fn report(&self) -> Result<Arc<reckon_service::report::ReportData>, AppError> {
+        let state = self.clone();
+        self.db(move |store| {
+            let version = store.n_audit_entries()?;
+            if let Ok(cached) = state.inner.report.lock()
+                && let Some((at, data)) = cached.as_ref()
+                && *at == version
+            {
+                return Ok(Arc::clone(data));
+            }
+            let data = Arc::new(reckon_service::report::gather(store)?);
+            if let Ok(mut cached) = state.inner.report.lock() {
+                *cached = Some((version, Arc::clone(&data)));
+            }
+            Ok(data)
+        })
+        .await
     }
 
     fn config(&self) -> &ServerConfig {

@@ -327,9 +327,10 @@ pub(crate) async fn dashboard(
 ) -> Result<Html<String>, PageError> {
     authed.require(Permission::Read)?;
     let role = authed.role();
+    let cached = state.report().await?;
     let data = state
         .db(move |store| {
-            let mut data = reckon_service::report::gather(store)?;
+            let mut data = (*cached).clone();
             // Lists above the role's level are left out of the table and the overlap (the
             // totals stay: they name no one).
             let hidden: std::collections::HashSet<String> = store
@@ -1195,9 +1196,8 @@ pub(crate) async fn timeline(
     uri: Uri,
 ) -> Result<Html<String>, PageError> {
     authed.require(Permission::Read)?;
-    let (data, incidents) = state
-        .db(|store| Ok((reckon_service::report::gather(store)?, store.incidents()?)))
-        .await?;
+    let incidents = state.db(|store| Ok(store.incidents()?)).await?;
+    let data = state.report().await?;
     let days: Vec<(String, usize)> = data.by_day.clone().into_iter().collect();
     let chart = reckon_service::report::column_chart_svg(
         authed.lang.strings()["documented_per_day"],

@@ -466,3 +466,32 @@ async fn records_of_a_secret_source_stay_hidden_from_lower_roles() {
         );
     }
 }
+
+/// The dashboard's numbers are kept between views and gathered again after any write.
+#[tokio::test]
+async fn the_dashboard_follows_writes() {
+    let project = project();
+    let state = state_of(&project);
+    let client = Client::signed_in(&state, Role::Documenter).await;
+    let before = client.get("/api/v1/dashboard").await.json()["n_records"]
+        .as_u64()
+        .unwrap();
+    assert_eq!(
+        client.get("/api/v1/dashboard").await.json()["n_records"]
+            .as_u64()
+            .unwrap(),
+        before
+    );
+    let csrf = client.csrf.clone().unwrap();
+    let list = "name,date\nСинтетов Арман,2022-01-06\nСинтетова Дана,2022-01-07\n";
+    let (content_type, body) =
+        crate::multipart("synthetic-two.csv", list.as_bytes(), &[("csrf", &csrf)]);
+    let answer = client
+        .send("POST", "/api/v1/imports", Some((&content_type, body)))
+        .await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
+    let after = client.get("/api/v1/dashboard").await.json()["n_records"]
+        .as_u64()
+        .unwrap();
+    assert_eq!(after, before + 2);
+}
