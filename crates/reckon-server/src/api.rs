@@ -30,6 +30,8 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/dashboard", get(dashboard))
         .route("/imports", post(import))
         .route("/documents/{slug}", get(documents).post(add_document))
+        .route("/cases", get(cases).post(open_case))
+        .route("/users", get(users).post(add_user))
         .fallback(not_found)
 }
 
@@ -392,6 +394,118 @@ async fn add_document(
     Ok(Json(json!({"id": id})))
 }
 
+async fn cases(
+    State(state): State<AppState>,
+    ApiAuth(authed): ApiAuth,
+) -> Result<Json<Value>, ApiError> {
+    authed.require(Permission::Document)?;
+    let (user, admin) = (
+        authed.user.name.clone(),
+        authed.role().allows(Permission::Administer),
+    );
+    // Contacts are never sent: they stay sealed whatever the key.
+    let cases = state
+        .db(|store| Ok(reckon_service::cases::cases(store, None)?))
+        .await?;
+    let cases: Vec<Value> = cases
+        .into_iter()
+        .filter(|c| admin || c.owner.as_deref().is_none_or(|owner| owner == user))
+        .map(|c| {
+            json!({
+                "id": c.id, "sought_name": c.sought_name, "status": c.status,
+                "has_contact": c.has_contact, "opened_by": c.opened_by,
+                "created_at": c.created_at, "restricted": c.owner.is_some(),
+                "told": c.told.map(|(what, by)| json!({"what": what, "by": by})),
+            })
+        })
+        .collect();
+    Ok(Json(json!({"cases": cases})))
+}
+
+#[derive(Deserialize)]
+struct CaseBody {
+    sought_name: String,
+    contact: Option<String>,
+    told_what: Option<String>,
+    told_by: Option<String>,
+    #[serde(default)]
+    private: bool,
+}
+
+async fn open_case(
+    State(state): State<AppState>,
+    ApiAuth(authed): ApiAuth,
+    Json(body): Json<CaseBody>,
+) -> Result<Json<Value>, ApiError> {
+    authed.require(Permission::Document)?;
+    if body.sought_name.trim().is_empty() {
+        return Err(AppError::BadInput("say who is sought".into()).into());
+    }
+    let request = reckon_service::cases::CaseRequest {
+        sought_name: body.sought_name.trim().to_string(),
+        contact: body.contact.filter(|c| !c.trim().is_empty()),
+        told_what: body.told_what,
+        told_by: body.told_by,
+        private: body.private,
+    };
+    let vault = state.config().vault.clone();
+    let actor = authed.user.name.clone();
+    let id = state
+        .db(move |store| {
+            Ok(reckon_service::cases::open_case(
+                store,
+                vault.as_deref(),
+                &request,
+                &actor,
+            )?)
+        })
+        .await?;
+    Ok(Json(json!({"id": id})))
+}
+
+async fn users(
+    State(state): State<AppState>,
+    ApiAuth(authed): ApiAuth,
+) -> Result<Json<Value>, ApiError> {
+    authed.require(Permission::Administer)?;
+    let users = state.db(|store| Ok(store.users()?)).await?;
+    let users: Vec<Value> = users
+        .into_iter()
+        .map(|u| json!({"name": u.name, "role": u.role, "created_at": u.created_at, "disabled": u.disabled}))
+        .collect();
+    Ok(Json(json!({"users": users})))
+}
+
+#[derive(Deserialize)]
+struct UserBody {
+    name: String,
+    role: String,
+    password: String,
+}
+
+async fn add_user(
+    State(state): State<AppState>,
+    ApiAuth(authed): ApiAuth,
+    Json(body): Json<UserBody>,
+) -> Result<Json<Value>, ApiError> {
+    authed.require(Permission::Administer)?;
+    let role: reckon_service::accounts::Role = body.role.parse().map_err(AppError::from)?;
+    let actor = authed.user.name.clone();
+    let id = state
+        .db(move |store| {
+            Ok(reckon_service::accounts::add_user(
+                store,
+                &body.name,
+                role,
+                &body.password,
+                reckon_vault::KdfParams::standard(),
+                &actor,
+            )?)
+        })
+        .await?;
+    Ok(Json(json!({"id": id})))
+}
+
 /// Every API route: (method, path, who may call it). The OpenAPI document is built from it,
 /// and the authorization test checks every entry.
 pub(crate) const ROUTES: &[(&str, &str, &str, &str)] = &[
@@ -463,6 +577,25 @@ pub(crate) const ROUTES: &[(&str, &str, &str, &str)] = &[
         "/api/v1/imports",
         "import",
         "Import a list file (multipart: file, source_name, kind, dry_run).",
+    ),
+    (
+        "get",
+        "/api/v1/cases",
+        "document",
+        "Missing-person cases this user may see (contacts never: they stay sealed).",
+    ),
+    (
+        "post",
+        "/api/v1/cases",
+        "document",
+        "Open a case {sought_name, contact, told_what, told_by, private}; a contact needs the server to hold the project key.",
+    ),
+    ("get", "/api/v1/users", "administer", "The accounts."),
+    (
+        "post",
+        "/api/v1/users",
+        "administer",
+        "Add an account {name, role, password}.",
     ),
     (
         "get",

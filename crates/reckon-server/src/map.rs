@@ -97,7 +97,7 @@ pub(crate) fn render(regions_geojson: &str, markers: &[Marker], lang: crate::i18
     for marker in markers {
         let (x, y) = project(marker.longitude, marker.latitude);
         let class = match marker.kind.as_str() {
-            "burial_site" | "morgue" | "square" => marker.kind.as_str(),
+            "burial_site" | "morgue" | "square" | "incident" => marker.kind.as_str(),
             _ => "other",
         };
         let _ = write!(
@@ -114,12 +114,13 @@ pub(crate) fn render(regions_geojson: &str, markers: &[Marker], lang: crate::i18
         ("burial_site", "burial site"),
         ("morgue", "morgue"),
         ("square", "square"),
+        ("incident", "incident"),
         ("other", "other place"),
     ]
     .iter()
     .enumerate()
     {
-        let y = height - 2.6 + index as f64 * 0.6;
+        let y = height - 3.2 + index as f64 * 0.6;
         let _ = write!(
             svg,
             "<circle class=\"map-place {class}\" cx=\"0.6\" cy=\"{y:.2}\" r=\"0.18\"/>\

@@ -1162,10 +1162,16 @@ pub(crate) async fn map(
     uri: Uri,
 ) -> Result<Html<String>, PageError> {
     authed.require(Permission::Read)?;
-    let (places, synthetic) = state
-        .db(|store| Ok((reckon_service::places::places(store)?, synthetic(store)?)))
+    let (places, incidents, synthetic) = state
+        .db(|store| {
+            Ok((
+                reckon_service::places::places(store)?,
+                store.incidents()?,
+                synthetic(store)?,
+            ))
+        })
         .await?;
-    let markers: Vec<map::Marker> = places
+    let mut markers: Vec<map::Marker> = places
         .into_iter()
         .filter_map(|p| {
             Some(map::Marker {
@@ -1176,6 +1182,16 @@ pub(crate) async fn map(
             })
         })
         .collect();
+    // Incidents at their place, when it has coordinates.
+    markers.extend(incidents.into_iter().filter_map(|i| {
+        let (latitude, longitude) = i.coordinates?;
+        Some(map::Marker {
+            latitude,
+            longitude,
+            kind: "incident".to_string(),
+            label: format!("{} {}", i.starts_at.unwrap_or_default(), i.title),
+        })
+    }));
     let svg = map::render(crate::assets::regions_geojson(), &markers, authed.lang);
     Ok(render(
         &state,

@@ -97,6 +97,22 @@ const ROUTES: &[(&str, &str, Body, &[Role])] = &[
         ),
         DOCUMENTERS,
     ),
+    ("GET", "/api/v1/cases", Body::None, DOCUMENTERS),
+    (
+        "POST",
+        "/api/v1/cases",
+        Body::Json(r#"{"sought_name": "Synthetic sought person"}"#),
+        DOCUMENTERS,
+    ),
+    ("GET", "/api/v1/users", Body::None, ADMINS),
+    (
+        "POST",
+        "/api/v1/users",
+        Body::Json(
+            r#"{"name": "api-added-user", "role": "read-only", "password": "a long enough password"}"#,
+        ),
+        ADMINS,
+    ),
     ("DELETE", "/api/v1/session", Body::None, ALL),
 ];
 

@@ -252,6 +252,26 @@ async fn documenters_add_sourced_facts_and_the_person_page_shows_claims() {
     );
     let timeline = client.get("/timeline").await.body;
     assert!(timeline.contains("Synthetic incident at a square"));
+    // An incident at a place with coordinates is on the map.
+    let square = client
+        .post_json("/api/v1/places", serde_json::json!({"name": "Synthetic square", "kind": "square", "latitude": 43.24, "longitude": 76.94}))
+        .await
+        .json()["id"]
+        .as_i64()
+        .unwrap();
+    let answer = client
+        .post_form(
+            "/document/incidents",
+            &[
+                ("title", "Synthetic shooting"),
+                ("starts_at", "2022-01-06"),
+                ("place_id", &square.to_string()),
+            ],
+        )
+        .await;
+    assert!(answer.body.contains("Added as"), "{}", answer.body);
+    let map = client.get("/map").await.body;
+    assert!(map.contains("data-kind=\"incident\"") && map.contains("Synthetic shooting"));
     // A record typed by hand goes to the testimony; an imported list keeps its file's records.
     let typed = client
         .post_json(

@@ -68,7 +68,7 @@ pub struct SessionRow {
 }
 
 /// An incident as the timeline lists it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct IncidentRow {
     /// When it began, as documented.
     pub starts_at: Option<String>,
@@ -76,6 +76,8 @@ pub struct IncidentRow {
     pub title: String,
     /// Its place's name, if one is given.
     pub place: Option<String>,
+    /// The place's latitude and longitude, if known.
+    pub coordinates: Option<(f64, f64)>,
 }
 
 const USER_COLUMNS: &str = "u.id, u.name, u.role, u.password_hash, u.created_at, u.disabled_at";
@@ -440,7 +442,7 @@ impl Store {
         let mut statement = self
             .conn
             .prepare_cached(
-                "SELECT i.starts_at, i.title, p.name FROM incidents i \
+                "SELECT i.starts_at, i.title, p.name, p.latitude, p.longitude FROM incidents i \
                  LEFT JOIN places p ON p.id = i.place_id ORDER BY i.starts_at, i.id",
             )
             .context("reading incidents")?;
@@ -450,6 +452,10 @@ impl Store {
                     starts_at: row.get(0)?,
                     title: row.get(1)?,
                     place: row.get(2)?,
+                    coordinates: match (row.get(3)?, row.get(4)?) {
+                        (Some(lat), Some(lon)) => Some((lat, lon)),
+                        _ => None,
+                    },
                 })
             })
             .context("reading incidents")?;
