@@ -704,6 +704,19 @@ pub(crate) async fn review(
     Query(query): Query<ReviewQuery>,
 ) -> Result<Html<String>, PageError> {
     authed.require(Permission::Review)?;
+    let message = query
+        .done
+        .map(|_| authed.lang.strings()["decided"].to_string());
+    review_page(&state, &authed, &uri, message, None).await
+}
+
+async fn review_page(
+    state: &AppState,
+    authed: &Authed,
+    uri: &Uri,
+    message: Option<String>,
+    error: Option<String>,
+) -> Result<Html<String>, PageError> {
     let role = authed.role();
     let (pending, n_waiting, synthetic) = state
         .db(move |store| {
@@ -731,16 +744,15 @@ pub(crate) async fn review(
             })).collect::<Vec<_>>(),
         })
     });
-    let message = query.done.map(|_| strings["decided"]);
     Ok(render(
-        &state,
+        state,
         "review.html",
         page(
-            &authed,
+            authed,
             strings["review"],
-            &uri,
+            uri,
             synthetic,
-            json!({"pair": pair, "n_waiting": n_waiting, "message": message}),
+            json!({"pair": pair, "n_waiting": n_waiting, "message": message, "error": error}),
         ),
     )?)
 }
@@ -827,7 +839,7 @@ pub(crate) async fn decide(
     State(state): State<AppState>,
     PageAuth(authed): PageAuth,
     Form(form): Form<DecideForm>,
-) -> Result<Redirect, PageError> {
+) -> Result<Response, PageError> {
     authed.require(Permission::Review)?;
     authed.check_csrf(form.csrf.as_deref())?;
     let applied = apply_decision(
@@ -839,12 +851,23 @@ pub(crate) async fn decide(
         &form.decision,
         form.reason,
     )
-    .await?;
-    Ok(Redirect::to(if applied.is_some() {
-        "/review?done=1"
-    } else {
-        "/review"
-    }))
+    .await;
+    match applied {
+        Ok(applied) => Ok(Redirect::to(if applied.is_some() {
+            "/review?done=1"
+        } else {
+            "/review"
+        })
+        .into_response()),
+        // A decision refused (it contradicts an earlier one): the queue again, saying why.
+        Err(AppError::BadInput(message)) => {
+            let uri = Uri::from_static("/review");
+            Ok(review_page(&state, &authed, &uri, None, Some(message))
+                .await?
+                .into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 // ---- import ----

@@ -99,12 +99,30 @@ pub fn decide(
     })?)
 }
 
+/// The reviewers' decisions among these, the newest per pair only (a later decision on a
+/// pair replaces the earlier one).
+fn newest_human(among: &[reckon_store::PairDecision]) -> Vec<&reckon_store::PairDecision> {
+    // `decisions_among` gives reviewers' decisions oldest first.
+    let mut newest: HashMap<(i64, i64), &reckon_store::PairDecision> = HashMap::new();
+    for d in among.iter().filter(|d| d.by_reviewer) {
+        newest.insert((d.record_a, d.record_b), d);
+    }
+    let mut decisions: Vec<_> = newest.into_values().collect();
+    decisions.sort_by_key(|d| (d.record_a, d.record_b));
+    decisions
+}
+
 /// A reviewer's decision that two records are different persons, between a record of
-/// `first` and one outside it, among these decisions.
-fn kept_apart(among: &[reckon_store::PairDecision], first: &[i64]) -> Option<(i64, i64)> {
-    among
-        .iter()
-        .filter(|d| d.by_reviewer && d.decision != "match")
+/// `first` and one outside it, among these decisions; the pair `except` (being decided
+/// anew) does not count.
+fn kept_apart(
+    among: &[reckon_store::PairDecision],
+    first: &[i64],
+    except: (i64, i64),
+) -> Option<(i64, i64)> {
+    newest_human(among)
+        .into_iter()
+        .filter(|d| d.decision != "match" && (d.record_a, d.record_b) != except)
         .find(|d| first.contains(&d.record_a) != first.contains(&d.record_b))
         .map(|d| (d.record_a, d.record_b))
 }
@@ -127,7 +145,9 @@ pub fn decide_and_apply(
         {
             let mut both: Vec<i64> = first.iter().chain(second.iter()).copied().collect();
             both.sort_unstable();
-            if let Some((x, y)) = kept_apart(&store.decisions_among(&both)?, first) {
+            if let Some((x, y)) =
+                kept_apart(&store.decisions_among(&both)?, first, (a.min(b), a.max(b)))
+            {
                 return Err(Error::BadInput(format!(
                     "r{a} and r{b} cannot be the same person while r{x} and r{y} are decided to be different persons: decide that pair again first"
                 )));
@@ -198,7 +218,7 @@ pub fn apply_decisions(
     let among = store.decisions_among(&affected)?;
     if same_person {
         let first = &current.persons[touched[0]];
-        if kept_apart(&among, first).is_none() {
+        if kept_apart(&among, first, (a.min(b), a.max(b))).is_none() {
             let mut persons: Vec<Vec<i64>> = current
                 .persons
                 .into_iter()
@@ -243,9 +263,8 @@ pub fn apply_decisions(
             })
         })
         .collect();
-    let decisions: Vec<(usize, usize, bool)> = among
-        .iter()
-        .filter(|d| d.by_reviewer)
+    let decisions: Vec<(usize, usize, bool)> = newest_human(&among)
+        .into_iter()
         .filter_map(|d| {
             Some((
                 *index.get(&d.record_a)?,
@@ -378,6 +397,11 @@ mod tests {
             !person_of(&store, r1).contains(&r2),
             "r1 and r2 were kept apart"
         );
+        // Changing one's mind on the same pair is allowed: the newest decision holds.
+        decide_and_apply(&mut store, r1, r2, true, "reviewer", Some("same after all")).unwrap();
+        assert!(person_of(&store, r1).contains(&r2));
+        decide_and_apply(&mut store, r1, r2, false, "reviewer", None).unwrap();
+        assert!(!person_of(&store, r1).contains(&r2));
         // The review runs keep the review queue of the scored run.
         assert!(!store.review_pairs().unwrap().is_empty());
         assert!(store.verify().unwrap().is_ok());

@@ -515,3 +515,22 @@ async fn the_dashboard_follows_writes() {
         .unwrap();
     assert_eq!(after, before + 2);
 }
+
+/// A refused decision shows the queue again with the reason, not an error page.
+#[tokio::test]
+async fn a_refused_decision_is_explained_on_the_review_page() {
+    let project = project();
+    let state = state_of(&project);
+    let client = Client::signed_in(&state, Role::Reviewer).await;
+    let answer = client
+        .post_form(
+            "/review/decide",
+            &[("a", "1"), ("b", "2"), ("decision", "perhaps")],
+        )
+        .await;
+    assert_eq!(answer.status, StatusCode::OK);
+    assert!(
+        answer.body.contains("id=\"review-error\"")
+            && answer.body.contains("use match, non_match or skip")
+    );
+}
