@@ -399,17 +399,10 @@ async fn cases(
     ApiAuth(authed): ApiAuth,
 ) -> Result<Json<Value>, ApiError> {
     authed.require(Permission::Document)?;
-    let (user, admin) = (
-        authed.user.name.clone(),
-        authed.role().allows(Permission::Administer),
-    );
     // Contacts are never sent: they stay sealed whatever the key.
-    let cases = state
-        .db(|store| Ok(reckon_service::cases::cases(store, None)?))
-        .await?;
-    let cases: Vec<Value> = cases
+    let cases: Vec<Value> = pages::visible_cases(&state, &authed)
+        .await?
         .into_iter()
-        .filter(|c| admin || c.owner.as_deref().is_none_or(|owner| owner == user))
         .map(|c| {
             json!({
                 "id": c.id, "sought_name": c.sought_name, "status": c.status,
@@ -438,28 +431,14 @@ async fn open_case(
     Json(body): Json<CaseBody>,
 ) -> Result<Json<Value>, ApiError> {
     authed.require(Permission::Document)?;
-    if body.sought_name.trim().is_empty() {
-        return Err(AppError::BadInput("say who is sought".into()).into());
-    }
     let request = reckon_service::cases::CaseRequest {
-        sought_name: body.sought_name.trim().to_string(),
-        contact: body.contact.filter(|c| !c.trim().is_empty()),
+        sought_name: body.sought_name,
+        contact: body.contact,
         told_what: body.told_what,
         told_by: body.told_by,
         private: body.private,
     };
-    let vault = state.config().vault.clone();
-    let actor = authed.user.name.clone();
-    let id = state
-        .db(move |store| {
-            Ok(reckon_service::cases::open_case(
-                store,
-                vault.as_deref(),
-                &request,
-                &actor,
-            )?)
-        })
-        .await?;
+    let id = pages::open_case_as(&state, &authed, request).await?;
     Ok(Json(json!({"id": id})))
 }
 

@@ -1505,6 +1505,50 @@ pub(crate) async fn cases(
     cases_page(&state, &authed, &uri, None, None).await
 }
 
+/// The cases this user may see, contacts sealed whatever the key: a case its owner
+/// restricted shows only to the owner and administrators.
+pub(crate) async fn visible_cases(
+    state: &AppState,
+    authed: &Authed,
+) -> Result<Vec<reckon_service::cases::CaseView>, AppError> {
+    let (user, admin) = (
+        authed.user.name.clone(),
+        authed.role().allows(Permission::Administer),
+    );
+    let cases = state
+        .db(|store| Ok(reckon_service::cases::cases(store, None)?))
+        .await?;
+    Ok(cases
+        .into_iter()
+        .filter(|c| admin || c.owner.as_deref().is_none_or(|owner| owner == user))
+        .collect())
+}
+
+/// Opens a case as this user, sealing a contact with the key the server was given.
+pub(crate) async fn open_case_as(
+    state: &AppState,
+    authed: &Authed,
+    mut request: reckon_service::cases::CaseRequest,
+) -> Result<i64, AppError> {
+    request.sought_name = request.sought_name.trim().to_string();
+    if request.sought_name.is_empty() {
+        return Err(AppError::BadInput("say who is sought".into()));
+    }
+    request.contact = request.contact.filter(|c| !c.trim().is_empty());
+    let vault = state.config().vault.clone();
+    let actor = authed.user.name.clone();
+    state
+        .db(move |store| {
+            Ok(reckon_service::cases::open_case(
+                store,
+                vault.as_deref(),
+                &request,
+                &actor,
+            )?)
+        })
+        .await
+}
+
 async fn cases_page(
     state: &AppState,
     authed: &Authed,
@@ -1512,23 +1556,10 @@ async fn cases_page(
     message: Option<String>,
     error: Option<String>,
 ) -> Result<Html<String>, PageError> {
-    // Contacts stay sealed on the page whatever the key: no vault is passed. A case its
-    // owner restricted shows only to the owner and administrators.
-    let (user, admin) = (
-        authed.user.name.clone(),
-        authed.role().allows(Permission::Administer),
-    );
-    let (cases, synthetic) = state
-        .db(|store| {
-            Ok((
-                reckon_service::cases::cases(store, None)?,
-                synthetic(store)?,
-            ))
-        })
-        .await?;
+    let cases = visible_cases(state, authed).await?;
+    let synthetic = state.db(|store| synthetic(store)).await?;
     let cases: Vec<Value> = cases
         .into_iter()
-        .filter(|c| admin || c.owner.as_deref().is_none_or(|owner| owner == user))
         .map(|c| {
             json!({
                 "id": c.id, "sought_name": c.sought_name, "status": c.status,
@@ -1574,34 +1605,13 @@ pub(crate) async fn open_case(
     authed.check_csrf(form.csrf.as_deref())?;
     let nonempty = |v: Option<String>| v.filter(|t| !t.trim().is_empty());
     let request = reckon_service::cases::CaseRequest {
-        sought_name: form.sought_name.trim().to_string(),
-        contact: nonempty(form.contact),
+        sought_name: form.sought_name,
+        contact: form.contact,
         told_what: nonempty(form.told_what),
         told_by: nonempty(form.told_by),
         private: form.private.as_deref() == Some("on"),
     };
-    if request.sought_name.is_empty() {
-        return cases_page(
-            &state,
-            &authed,
-            &uri,
-            None,
-            Some("say who is sought".into()),
-        )
-        .await;
-    }
-    let vault = state.config().vault.clone();
-    let actor = authed.user.name.clone();
-    let result = state
-        .db(move |store| {
-            Ok(reckon_service::cases::open_case(
-                store,
-                vault.as_deref(),
-                &request,
-                &actor,
-            )?)
-        })
-        .await;
+    let result = open_case_as(&state, &authed, request).await;
     match result {
         Ok(id) => {
             cases_page(

@@ -219,15 +219,7 @@ pub fn apply_decisions(
     if same_person {
         let first = &current.persons[touched[0]];
         if kept_apart(&among, first, (a.min(b), a.max(b))).is_none() {
-            let mut persons: Vec<Vec<i64>> = current
-                .persons
-                .into_iter()
-                .enumerate()
-                .filter(|(index, _)| !touched.contains(index))
-                .map(|(_, members)| members)
-                .collect();
-            persons.push(affected);
-            persons.sort_unstable();
+            let persons = replacing(current.persons, &touched, vec![affected]);
             return save_review_run(
                 store,
                 persons,
@@ -283,19 +275,15 @@ pub fn apply_decisions(
             one_record_per_list: one_record_per_list.then_some(lists.as_slice()),
         },
     );
-    let mut persons: Vec<Vec<i64>> = current
-        .persons
+    let new_persons = clusters
         .into_iter()
-        .enumerate()
-        .filter(|(index, _)| !touched.contains(index))
-        .map(|(_, members)| members)
+        .map(|members| {
+            let mut ids: Vec<i64> = members.into_iter().map(|i| affected[i]).collect();
+            ids.sort_unstable();
+            ids
+        })
         .collect();
-    persons.extend(clusters.into_iter().map(|members| {
-        let mut ids: Vec<i64> = members.into_iter().map(|i| affected[i]).collect();
-        ids.sort_unstable();
-        ids
-    }));
-    persons.sort_unstable();
+    let persons = replacing(current.persons, &touched, new_persons);
     save_review_run(
         store,
         persons,
@@ -304,6 +292,24 @@ pub fn apply_decisions(
         n_persons_before,
         actor,
     )
+}
+
+/// The persons with those at `touched` replaced by `new_persons`, in the order link runs
+/// keep (by their smallest record id).
+fn replacing(
+    persons: Vec<Vec<i64>>,
+    touched: &[usize],
+    new_persons: Vec<Vec<i64>>,
+) -> Vec<Vec<i64>> {
+    let mut out: Vec<Vec<i64>> = persons
+        .into_iter()
+        .enumerate()
+        .filter(|(index, _)| !touched.contains(index))
+        .map(|(_, members)| members)
+        .chain(new_persons)
+        .collect();
+    out.sort_unstable();
+    out
 }
 
 fn save_review_run(
