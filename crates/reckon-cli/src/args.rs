@@ -47,8 +47,13 @@ pub(crate) enum Command {
     Review(ReviewArgs),
     /// Give the project a key for its sensitive fields, today relatives' contacts (asks a passphrase).
     Encrypt,
-    /// Change the passphrase of the project key (asks the old one, then the new one).
-    Rekey,
+    /// Change the passphrase of the project key (asks the old one, then the new one), or
+    /// move it to a key file.
+    Rekey {
+        /// Open the key with this file from now on instead of a passphrase.
+        #[arg(long, value_name = "FILE")]
+        to_key_file: Option<PathBuf>,
+    },
     /// Missing-person cases: open one, list them.
     #[command(subcommand)]
     Case(CaseCommand),

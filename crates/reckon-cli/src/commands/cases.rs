@@ -23,21 +23,24 @@ pub(crate) fn passphrase(prompt: &str) -> anyhow::Result<String> {
 /// the passphrase, asked.
 pub(crate) fn project_secret(global: &Global, prompt: &str) -> anyhow::Result<String> {
     match &global.key_file {
-        Some(path) => {
-            let bytes = std::fs::read(path)
-                .map_err(|e| anyhow::anyhow!("reading the key file {}: {e}", path.display()))?;
-            if bytes.len() < 16 {
-                return Err(crate::UsageError(format!(
-                    "the key file {} has {} bytes; use at least 16 random bytes (head -c 32 /dev/urandom > FILE)",
-                    path.display(),
-                    bytes.len()
-                ))
-                .into());
-            }
-            Ok(format!("key file {}", reckon_import::sha256_hex(&bytes)))
-        }
+        Some(path) => key_file_secret(path),
         None => passphrase(prompt),
     }
+}
+
+/// The secret a key file stands for: its SHA-256 (the file needs 16 bytes or more).
+fn key_file_secret(path: &std::path::Path) -> anyhow::Result<String> {
+    let bytes = std::fs::read(path)
+        .map_err(|e| anyhow::anyhow!("reading the key file {}: {e}", path.display()))?;
+    if bytes.len() < 16 {
+        return Err(crate::UsageError(format!(
+            "the key file {} has {} bytes; use at least 16 random bytes (head -c 32 /dev/urandom > FILE)",
+            path.display(),
+            bytes.len()
+        ))
+        .into());
+    }
+    Ok(format!("key file {}", reckon_import::sha256_hex(&bytes)))
 }
 
 /// A new passphrase, typed twice on a terminal.
@@ -63,14 +66,23 @@ pub(crate) fn encrypt(global: &Global) -> anyhow::Result<()> {
     Ok(())
 }
 
-pub(crate) fn rekey(global: &Global) -> anyhow::Result<()> {
+pub(crate) fn rekey(global: &Global, to_key_file: Option<&std::path::Path>) -> anyhow::Result<()> {
     let mut store = open(global)?;
     let old = project_secret(global, "current passphrase: ")?;
-    let new = new_passphrase("new passphrase: ")?;
+    let (new, what) = match to_key_file {
+        Some(path) => (
+            key_file_secret(path)?,
+            format!("the key file {}", path.display()),
+        ),
+        None => (
+            new_passphrase("new passphrase: ")?,
+            "the new passphrase".to_string(),
+        ),
+    };
     rewrap(&mut store, &old, &new, KdfParams::standard(), &global.user)?;
     say(
         global,
-        "the project key now opens with the new passphrase only",
+        format_args!("the project key now opens with {what} only"),
     );
     Ok(())
 }
