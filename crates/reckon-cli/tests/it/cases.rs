@@ -188,4 +188,21 @@ fn a_key_file_opens_the_project_key() {
         "{}",
         stderr(&short)
     );
+    // Moving the key to another file: the old file no longer opens it.
+    let moved = project.run(&[
+        "--key-file",
+        "usb-key",
+        "rekey",
+        "--to-key-file",
+        "other-key",
+    ]);
+    assert!(
+        stdout(&moved).contains("now opens with the key file other-key only"),
+        "{}",
+        stderr(&moved)
+    );
+    let old = project.run(&["--key-file", "usb-key", "case", "list", "--reveal"]);
+    assert_eq!(old.status.code(), Some(2));
+    let new = project.run(&["--key-file", "other-key", "case", "list", "--reveal"]);
+    assert!(stdout(&new).contains(CONTACT));
 }
