@@ -73,6 +73,21 @@ fn check_passphrase(passphrase: &str) -> Result<(), Error> {
     Ok(())
 }
 
+/// A new project file with a key, unlocked (for tests of sealed fields).
+#[cfg(test)]
+pub(crate) fn keyed_project(path: &std::path::Path) -> (Store, Vault) {
+    let mut store = Store::create(path, "test").expect("a new database");
+    enable(
+        &mut store,
+        "project passphrase 1",
+        KdfParams::testing(),
+        "test",
+    )
+    .expect("a key");
+    let vault = unlock(&store, "project passphrase 1").expect("the same passphrase");
+    (store, vault)
+}
+
 /// Unlocks the project key.
 pub fn unlock(store: &Store, passphrase: &str) -> Result<Vault, Error> {
     let wrapped = wrapped_key(store)?.ok_or_else(|| {

@@ -325,7 +325,6 @@ pub fn export(store: &Store, vault: Option<&Vault>, out: &Path) -> Result<Export
 #[cfg(test)]
 mod tests {
     use super::*;
-    use reckon_vault::KdfParams;
 
     fn project(dir: &Path) -> Store {
         Store::create(&dir.join("p.db"), "test").unwrap()
@@ -385,15 +384,7 @@ mod tests {
     #[test]
     fn in_a_project_with_a_key_files_and_names_are_sealed() {
         let dir = tempfile::tempdir().unwrap();
-        let mut store = project(dir.path());
-        crate::cases::enable(
-            &mut store,
-            "project passphrase 1",
-            KdfParams::testing(),
-            "a",
-        )
-        .unwrap();
-        let vault = crate::cases::unlock(&store, "project passphrase 1").unwrap();
+        let (mut store, vault) = crate::cases::keyed_project(&dir.path().join("p.db"));
         let testimony = dir.path().join("testimony-of-a-synthetic-witness.txt");
         std::fs::write(&testimony, b"synthetic testimony text: I saw it").unwrap();
         let request = AddRequest {

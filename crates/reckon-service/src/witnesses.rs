@@ -124,22 +124,13 @@ pub fn list(store: &Store, vault: Option<&Vault>) -> Result<Vec<WitnessView>, Er
 #[cfg(test)]
 mod tests {
     use super::*;
-    use reckon_vault::KdfParams;
 
     /// Issue 7: a database copied without its key reveals no witness field.
     #[test]
     fn witness_fields_are_only_on_disk_sealed() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("p.db");
-        let mut store = Store::create(&path, "t").unwrap();
-        crate::cases::enable(
-            &mut store,
-            "project passphrase 1",
-            KdfParams::testing(),
-            "a",
-        )
-        .unwrap();
-        let vault = crate::cases::unlock(&store, "project passphrase 1").unwrap();
+        let (mut store, vault) = crate::cases::keyed_project(&path);
         let request = WitnessRequest {
             source_id: None,
             identity: "Synthetic Witness Qwertyuiop".into(),

@@ -8,6 +8,25 @@ const CONTACT: &str = "сестра Айгерим, +7 701 555 01 01 (synthetic)
 const PASSPHRASE: &str = "synthetic correct horse battery";
 const NEW_PASSPHRASE: &str = "another synthetic passphrase";
 
+/// Every byte of the project's database files (the database, its WAL, its shared memory),
+/// as someone who copied them without the key would have them.
+fn database_bytes(project: &Project) -> Vec<u8> {
+    let mut raw = Vec::new();
+    for entry in std::fs::read_dir(project.dir.path()).unwrap() {
+        let path = entry.unwrap().path();
+        if path
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .starts_with("reckon.db")
+            && path.is_file()
+        {
+            raw.extend(std::fs::read(path).unwrap());
+        }
+    }
+    raw
+}
+
 #[test]
 fn contacts_are_encrypted_at_rest_and_open_only_with_the_passphrase() {
     let project = Project::initialised();
@@ -29,18 +48,7 @@ fn contacts_are_encrypted_at_rest_and_open_only_with_the_passphrase() {
     assert!(output.status.success(), "{}", stderr(&output));
 
     // A copy of the database without its key reveals nothing: scan every file of it.
-    let mut raw = Vec::new();
-    for entry in std::fs::read_dir(project.dir.path()).unwrap() {
-        let path = entry.unwrap().path();
-        if path
-            .file_name()
-            .unwrap()
-            .to_string_lossy()
-            .starts_with("reckon.db")
-        {
-            raw.extend(std::fs::read(path).unwrap());
-        }
-    }
+    let raw = database_bytes(&project);
     for secret in [CONTACT, "555 01 01", "сестра Айгерим", PASSPHRASE] {
         let needle = secret.as_bytes();
         assert!(
@@ -128,18 +136,7 @@ fn witnesses_are_stored_only_encrypted() {
         &format!("{PASSPHRASE}\n"),
     );
     assert!(output.status.success(), "{}", stderr(&output));
-    let mut raw = Vec::new();
-    for entry in std::fs::read_dir(project.dir.path()).unwrap() {
-        let path = entry.unwrap().path();
-        if path
-            .file_name()
-            .unwrap()
-            .to_string_lossy()
-            .starts_with("reckon.db")
-        {
-            raw.extend(std::fs::read(path).unwrap());
-        }
-    }
+    let raw = database_bytes(&project);
     for secret in ["Свидетельница", "222 33 44", "not to be named"] {
         assert!(
             !raw.windows(secret.len()).any(|w| w == secret.as_bytes()),
