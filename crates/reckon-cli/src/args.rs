@@ -71,6 +71,9 @@ pub(crate) enum Command {
     Export(ExportArgs),
     /// Record a consent, or its refusal, for a record and a purpose (publication …).
     Consent(ConsentArgs),
+    /// Keep one record at its own confidentiality level (public, internal, confidential,
+    /// secret) instead of its list's: who may see it, and whether it may be published.
+    Confidentiality(LevelArgs),
     /// Check the audit chain and the database's integrity.
     Verify(VerifyArgs),
     /// Write a consistent copy of the database, also while it is in use (--encrypt to seal it).
@@ -424,6 +427,10 @@ pub(crate) struct ExportArgs {
     /// Write here instead of standard output (with --public: a folder).
     #[arg(long, short)]
     pub(crate) output: Option<PathBuf>,
+    /// Only the records this role may see (by each record's level, else its list's): an
+    /// export to hand to a colleague of that role. Without it, every record.
+    #[arg(long, value_name = "ROLE", conflicts_with = "public")]
+    pub(crate) for_role: Option<String>,
     /// The public export: only persons whose records consent to publication, no protected
     /// field, and a manifest of SHA-256 hashes.
     #[arg(long, requires = "output")]
@@ -455,6 +462,18 @@ pub(crate) struct ConsentArgs {
     /// Who gave it, as a role (family, witness, the person); never a name.
     #[arg(long)]
     pub(crate) given_by: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct LevelArgs {
+    /// The record (r345).
+    pub(crate) record: String,
+    /// The level.
+    #[arg(value_parser = ["public", "internal", "confidential", "secret"])]
+    pub(crate) level: String,
+    /// Why (kept in the audit chain's object).
+    #[arg(long)]
+    pub(crate) reason: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

@@ -24,6 +24,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/search", get(search))
         .route("/persons/{number}", get(person))
         .route("/records/{id}", get(record))
+        .route("/records/{id}/level", post(set_level))
         .route("/review", get(review_queue))
         .route("/review/decisions", post(decide))
         .route("/places", get(places).post(add_place))
@@ -193,11 +194,33 @@ async fn record(
     Path(id): Path<i64>,
 ) -> Result<Json<Value>, ApiError> {
     authed.require(Permission::Read)?;
-    let (record, person, synthetic) = pages::load_record(&state, id, authed.role()).await?;
-    let mut value = record_json(&record);
-    value["person"] = json!(person);
-    value["synthetic"] = json!(synthetic);
+    let view = pages::load_record(&state, id, authed.role()).await?;
+    let mut value = record_json(&view.record);
+    value["person"] = json!(view.person);
+    value["synthetic"] = json!(view.synthetic);
+    value["level"] = json!(view.level);
+    value["own_level"] = json!(view.own_level);
     Ok(Json(value))
+}
+
+#[derive(Deserialize)]
+struct LevelBody {
+    level: String,
+    reason: Option<String>,
+}
+
+async fn set_level(
+    State(state): State<AppState>,
+    ApiAuth(authed): ApiAuth,
+    Path(id): Path<i64>,
+    Json(body): Json<LevelBody>,
+) -> Result<Json<Value>, ApiError> {
+    authed.require(Permission::Document)?;
+    let level_id =
+        pages::set_level_as(&state, &authed, id, body.level.clone(), body.reason).await?;
+    Ok(Json(
+        json!({"record": id, "level": body.level, "id": level_id}),
+    ))
 }
 
 async fn review_queue(
@@ -525,6 +548,12 @@ pub(crate) const ROUTES: &[(&str, &str, &str, &str)] = &[
         "/api/v1/records/{id}",
         "read",
         "One record and its person.",
+    ),
+    (
+        "post",
+        "/api/v1/records/{id}/level",
+        "document",
+        "Set a record's own confidentiality level {level: public|internal|confidential|secret, reason}; it holds instead of its source's.",
     ),
     (
         "get",

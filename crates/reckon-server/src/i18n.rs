@@ -132,6 +132,30 @@ const STRINGS: &[(&str, &str, &str, &str)] = &[
     ("skip", "Skip (s)", "Пропустить (s)", "Өткізу (s)"),
     ("reason", "Reason", "Причина", "Себебі"),
     (
+        "level",
+        "Confidentiality",
+        "Конфиденциальность",
+        "Құпиялылық",
+    ),
+    (
+        "level_own",
+        "set on this record",
+        "задана для записи",
+        "жазбаға қойылған",
+    ),
+    (
+        "level_source",
+        "its list's",
+        "уровень списка",
+        "тізімнің деңгейі",
+    ),
+    (
+        "set_level",
+        "Set confidentiality",
+        "Задать конфиденциальность",
+        "Құпиялылықты қою",
+    ),
+    (
         "why_unsure",
         "Why the model is unsure",
         "Почему модель не уверена",

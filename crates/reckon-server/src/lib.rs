@@ -240,6 +240,7 @@ pub fn app(state: AppState) -> Router {
         .route("/search", get(pages::search))
         .route("/persons/{number}", get(pages::person))
         .route("/records/{id}", get(pages::record))
+        .route("/records/{id}/level", post(pages::set_level))
         .route("/review", get(pages::review))
         .route("/review/decide", post(pages::decide))
         .route("/import", get(pages::import_form).post(pages::import))

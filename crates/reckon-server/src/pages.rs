@@ -91,17 +91,12 @@ fn page(authed: &Authed, title: &str, here: &Uri, synthetic: bool, mut extra: Va
     extra
 }
 
-/// The sources whose records this role may see (by their confidentiality level).
-pub(crate) fn visible_sources(
+/// What this role may see: each record at its own level, else at its source's.
+pub(crate) fn visibility(
     store: &reckon_store::Store,
     role: Role,
-) -> Result<std::collections::HashSet<i64>, AppError> {
-    Ok(store
-        .sources()?
-        .into_iter()
-        .filter(|s| role.may_see(&s.confidentiality))
-        .map(|s| s.id)
-        .collect())
+) -> Result<reckon_service::accounts::Visibility, AppError> {
+    Ok(reckon_service::accounts::Visibility::load(store, role)?)
 }
 
 fn synthetic(store: &reckon_store::Store) -> Result<bool, AppError> {
@@ -449,15 +444,15 @@ pub(crate) async fn run_search(
     };
     state
         .db(move |store| {
-            let visible = visible_sources(store, role)?;
+            let visible = visibility(store, role)?;
             let hits = reckon_service::search::search_filtered(store, &text, &filter, 50)?
                 .into_iter()
-                .filter(|h| visible.contains(&h.source_id))
+                .filter(|h| visible.may_see(h.source_id, h.record_id))
                 .collect();
             let sources = store
                 .sources()?
                 .into_iter()
-                .filter(|s| visible.contains(&s.id))
+                .filter(|s| visible.may_see_source(s.id))
                 .map(|s| s.name)
                 .collect();
             Ok((hits, sources, synthetic(store)?))
@@ -516,11 +511,11 @@ pub(crate) async fn load_person(
             let ids = store.person_record_ids(number)?.ok_or_else(not_found)?;
             // Records of sources above the role's level are left out; a person with none
             // left does not exist for this role.
-            let visible = visible_sources(store, role)?;
+            let visible = visibility(store, role)?;
             let records: Vec<StoredRecord> = store
                 .records_by_ids(&ids)?
                 .into_iter()
-                .filter(|r| visible.contains(&r.source_id))
+                .filter(|r| visible.may_see(r.source_id, r.id))
                 .collect();
             if records.is_empty() {
                 return Err(not_found());
@@ -635,21 +630,38 @@ pub(crate) async fn person(
     )?)
 }
 
+/// One record as a role sees it, with the level it is kept at.
+pub(crate) struct RecordView {
+    pub(crate) record: StoredRecord,
+    pub(crate) person: Option<usize>,
+    pub(crate) synthetic: bool,
+    /// `public`, `internal`, `confidential` or `secret`.
+    pub(crate) level: String,
+    /// Whether the level was set on the record itself (else it is its source's).
+    pub(crate) own_level: bool,
+}
+
 pub(crate) async fn load_record(
     state: &AppState,
     id: i64,
     role: Role,
-) -> Result<(StoredRecord, Option<usize>, bool), AppError> {
+) -> Result<RecordView, AppError> {
     state
         .db(move |store| {
-            let visible = visible_sources(store, role)?;
+            let visible = visibility(store, role)?;
             let record = store
                 .records_by_ids(&[id])?
                 .pop()
-                .filter(|r| visible.contains(&r.source_id))
+                .filter(|r| visible.may_see(r.source_id, r.id))
                 .ok_or_else(|| AppError::NotFound(format!("record r{id}")))?;
             let person = store.person_numbers(&[id])?.get(&id).copied();
-            Ok((record, person, synthetic(store)?))
+            Ok(RecordView {
+                level: visible.level(record.source_id, id).to_string(),
+                own_level: store.record_levels()?.contains_key(&id),
+                record,
+                person,
+                synthetic: synthetic(store)?,
+            })
         })
         .await
 }
@@ -661,9 +673,20 @@ pub(crate) async fn record(
     Path(id): Path<i64>,
 ) -> Result<Html<String>, PageError> {
     authed.require(Permission::Read)?;
-    let (record, person, synthetic) = load_record(&state, id, authed.role()).await?;
+    record_page(&state, &authed, &uri, id, None, None).await
+}
+
+async fn record_page(
+    state: &AppState,
+    authed: &Authed,
+    uri: &Uri,
+    id: i64,
+    message: Option<String>,
+    error: Option<String>,
+) -> Result<Html<String>, PageError> {
+    let view = load_record(state, id, authed.role()).await?;
     let strings = authed.lang.strings();
-    let mut rows: Vec<(String, String)> = record_fields(&record)
+    let mut rows: Vec<(String, String)> = record_fields(&view.record)
         .into_iter()
         .map(|(k, v)| (strings.get(k).copied().unwrap_or(k).to_string(), v))
         .collect();
@@ -672,22 +695,89 @@ pub(crate) async fn record(
             1,
             (
                 "→".to_string(),
-                transliteration(&record.record.display_name()),
+                transliteration(&view.record.record.display_name()),
             ),
         );
     }
+    let level_note = if view.own_level {
+        strings["level_own"]
+    } else {
+        strings["level_source"]
+    };
+    rows.push((
+        strings["level"].to_string(),
+        format!("{} ({level_note})", view.level),
+    ));
     let title = format!("{} r{id}", strings["record"]);
     Ok(render(
-        &state,
+        state,
         "record.html",
         page(
-            &authed,
+            authed,
             &title,
-            &uri,
-            synthetic,
-            json!({"id": id, "rows": rows, "person": person}),
+            uri,
+            view.synthetic,
+            json!({
+                "id": id, "rows": rows, "person": view.person, "level": view.level,
+                "levels": reckon_service::accounts::LEVELS,
+                "message": message, "error": error,
+            }),
         ),
     )?)
+}
+
+#[derive(Deserialize)]
+pub(crate) struct LevelForm {
+    csrf: Option<String>,
+    level: String,
+    reason: Option<String>,
+}
+
+/// Sets a record's own level (documenters and administrators, who see every level).
+pub(crate) async fn set_level_as(
+    state: &AppState,
+    authed: &Authed,
+    id: i64,
+    level: String,
+    reason: Option<String>,
+) -> Result<i64, AppError> {
+    // The record must be visible to the one setting its level.
+    load_record(state, id, authed.role()).await?;
+    let actor = authed.user.name.clone();
+    let reason = reason.filter(|r| !r.trim().is_empty());
+    state
+        .db(move |store| {
+            Ok(reckon_service::accounts::set_record_level(
+                store,
+                id,
+                &level,
+                reason.as_deref(),
+                &actor,
+            )?)
+        })
+        .await
+}
+
+pub(crate) async fn set_level(
+    State(state): State<AppState>,
+    PageAuth(authed): PageAuth,
+    uri: Uri,
+    Path(id): Path<i64>,
+    Form(form): Form<LevelForm>,
+) -> Result<Html<String>, PageError> {
+    authed.require(Permission::Document)?;
+    authed.check_csrf(form.csrf.as_deref())?;
+    let level = form.level.clone();
+    match set_level_as(&state, &authed, id, form.level, form.reason).await {
+        Ok(_) => {
+            let message = format!("r{id}: {level}");
+            record_page(&state, &authed, &uri, id, Some(message), None).await
+        }
+        Err(AppError::BadInput(message)) => {
+            record_page(&state, &authed, &uri, id, None, Some(message)).await
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 // ---- review ----
@@ -763,14 +853,16 @@ pub(crate) fn visible_pending(
     role: Role,
     limit: usize,
 ) -> Result<Vec<reckon_service::review::Pending>, AppError> {
-    let visible = visible_sources(store, role)?;
+    let visible = visibility(store, role)?;
     let mut asked = limit.max(1) * 4;
     loop {
         let pending = reckon_service::review::pending_first(store, asked)?;
         let exhausted = pending.len() < asked;
         let found: Vec<_> = pending
             .into_iter()
-            .filter(|p| visible.contains(&p.a.source_id) && visible.contains(&p.b.source_id))
+            .filter(|p| {
+                visible.may_see(p.a.source_id, p.a.id) && visible.may_see(p.b.source_id, p.b.id)
+            })
             .take(limit)
             .collect();
         if found.len() >= limit || exhausted {
@@ -818,9 +910,9 @@ pub(crate) async fn apply_decision(
     let reason = reason.filter(|r| !r.trim().is_empty());
     state
         .db(move |store| {
-            let visible = visible_sources(store, role)?;
+            let visible = visibility(store, role)?;
             let both = store.records_by_ids(&[a, b])?;
-            if both.len() != 2 || both.iter().any(|r| !visible.contains(&r.source_id)) {
+            if both.len() != 2 || both.iter().any(|r| !visible.may_see(r.source_id, r.id)) {
                 return Err(AppError::NotFound(format!("records r{a} and r{b}")));
             }
             Ok(reckon_service::review::decide_and_apply(

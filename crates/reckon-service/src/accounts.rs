@@ -97,6 +97,76 @@ impl Role {
     }
 }
 
+/// What one role may see of the project's records: each record at its own level when one
+/// was set (`reckon confidentiality`), else at its source's.
+#[derive(Debug, Clone)]
+pub struct Visibility {
+    role: Role,
+    sources: std::collections::HashMap<i64, String>,
+    records: std::collections::HashMap<i64, String>,
+}
+
+impl Visibility {
+    /// Reads the levels of the sources and of the records that have their own.
+    pub fn load(store: &reckon_store::Store, role: Role) -> Result<Visibility, Error> {
+        Ok(Visibility {
+            role,
+            sources: store
+                .sources()?
+                .into_iter()
+                .map(|s| (s.id, s.confidentiality))
+                .collect(),
+            records: store.record_levels()?,
+        })
+    }
+
+    /// The level a record is kept at: its own, else its source's (`secret` for an unknown
+    /// source, so that nothing unknown is shown).
+    pub fn level(&self, source_id: i64, record_id: i64) -> &str {
+        self.records
+            .get(&record_id)
+            .or_else(|| self.sources.get(&source_id))
+            .map(String::as_str)
+            .unwrap_or("secret")
+    }
+
+    /// Whether the role may see this record.
+    pub fn may_see(&self, source_id: i64, record_id: i64) -> bool {
+        self.role.may_see(self.level(source_id, record_id))
+    }
+
+    /// Whether the role may see the source itself (its name, its list).
+    pub fn may_see_source(&self, source_id: i64) -> bool {
+        self.sources
+            .get(&source_id)
+            .is_some_and(|level| self.role.may_see(level))
+    }
+}
+
+/// Sets a record's own confidentiality level, checked: the level must be one of
+/// [`LEVELS`] and the record must exist.
+pub fn set_record_level(
+    store: &mut Store,
+    record_id: i64,
+    level: &str,
+    reason: Option<&str>,
+    actor: &str,
+) -> Result<i64, Error> {
+    if !LEVELS.contains(&level) {
+        return Err(Error::BadInput(format!(
+            "{level}: a level is one of {}",
+            LEVELS.join(", ")
+        )));
+    }
+    if store.records_by_ids(&[record_id])?.is_empty() {
+        return Err(Error::NotFound(format!("r{record_id}")));
+    }
+    Ok(store.set_record_level(record_id, level, reason, actor)?)
+}
+
+/// The levels a record or source can be kept at, least protected first.
+pub const LEVELS: [&str; 4] = ["public", "internal", "confidential", "secret"];
+
 impl fmt::Display for Role {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())

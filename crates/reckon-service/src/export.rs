@@ -33,9 +33,18 @@ const COLUMNS: [&str; 17] = [
     "full_name",
 ];
 
-/// Every record with its source and current person, in the chosen format.
-pub fn export(store: &Store, format: Format) -> Result<Vec<u8>, Error> {
-    let records = store.records()?;
+/// Every record with its source and current person, in the chosen format; with a role,
+/// only the records that role may see (each at its own level, else its list's).
+pub fn export(
+    store: &Store,
+    format: Format,
+    role: Option<crate::accounts::Role>,
+) -> Result<Vec<u8>, Error> {
+    let mut records = store.records()?;
+    if let Some(role) = role {
+        let visible = crate::accounts::Visibility::load(store, role)?;
+        records.retain(|r| visible.may_see(r.source_id, r.id));
+    }
     let person_of: std::collections::HashMap<i64, usize> = store
         .current_persons()?
         .map(|linked| {

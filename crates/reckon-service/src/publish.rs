@@ -34,7 +34,8 @@ pub struct PublicExport {
     pub files: Vec<(String, Vec<u8>)>,
     /// Persons published.
     pub published: usize,
-    /// Persons withheld (no consent to publication, or a refusal on any of their records).
+    /// Persons withheld (no consent to publication on a record kept at a publishable level,
+    /// or a refusal on any of their records).
     pub withheld: usize,
 }
 
@@ -77,15 +78,27 @@ fn place_of(record: &StoredRecord, precision: PlacePrecision) -> String {
 
 /// Builds the public export from the current link run's persons.
 ///
+/// Whether a record kept at this level may be published at all: `public`, and `internal`
+/// (the default of a team's lists) with consent; never `confidential` or `secret`, whatever
+/// the consent.
+fn publishable_level(level: &str) -> bool {
+    matches!(level, "public" | "internal")
+}
+
 /// A person is published only if at least one of their records carries consent to
-/// publication and none carries a refusal; only consented records lend their name, sex,
-/// age, date and place. Never published: record and source ids, list names, notes and other
-/// columns, contacts, anything of missing-person cases.
+/// publication and none carries a refusal; only consented records kept at a publishable
+/// level (its own, else its list's: `public` or `internal`) lend their name, sex, age, date
+/// and place, and only such records count among the person's lists. Never published:
+/// record and source ids, list names, notes and other columns, contacts, anything of
+/// missing-person cases or witnesses.
 pub fn public_export(store: &Store, options: PublicOptions) -> Result<PublicExport, Error> {
     let linked = store.current_persons()?.ok_or(Error::NotLinked)?;
     let records: HashMap<i64, StoredRecord> =
         store.records()?.into_iter().map(|r| (r.id, r)).collect();
     let consent = store.consents("publication")?;
+    // The level decides for everyone alike: the role does not matter here.
+    let levels = crate::accounts::Visibility::load(store, crate::accounts::Role::Administrator)?;
+    let publishable = |r: &&StoredRecord| publishable_level(levels.level(r.source_id, r.id));
     let mut csv = String::from("person,name,sex,age,event_date,place,lists\n");
     let (mut published, mut withheld) = (0, 0);
     for ids in &linked.persons {
@@ -94,6 +107,7 @@ pub fn public_export(store: &Store, options: PublicOptions) -> Result<PublicExpo
             .iter()
             .filter(|id| consent.get(id) == Some(&true))
             .filter_map(|id| records.get(id))
+            .filter(publishable)
             .collect();
         if refused || granted.is_empty() {
             withheld += 1;
@@ -120,6 +134,7 @@ pub fn public_export(store: &Store, options: PublicOptions) -> Result<PublicExpo
         let lists: BTreeSet<i64> = ids
             .iter()
             .filter_map(|id| records.get(id))
+            .filter(publishable)
             .map(|r| r.source_id)
             .collect();
         let _ = writeln!(
@@ -158,4 +173,139 @@ pub fn public_export(store: &Store, options: PublicOptions) -> Result<PublicExpo
         published,
         withheld,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Issue 7: every combination of consent (none, given, refused) and level (the list's,
+    /// or the record's own) on one record of a person, with another record of the person
+    /// left without consent: the person is published exactly when the record is consented
+    /// and kept at a publishable level; a record that is not publishable lends nothing,
+    /// not even to the count of lists.
+    /// The lists of a person's records kept at a publishable level.
+    fn lists(store: &Store, person: &[i64]) -> usize {
+        let levels =
+            crate::accounts::Visibility::load(store, crate::accounts::Role::Administrator).unwrap();
+        store
+            .records_by_ids(person)
+            .unwrap()
+            .iter()
+            .filter(|r| publishable_level(levels.level(r.source_id, r.id)))
+            .map(|r| r.source_id)
+            .collect::<BTreeSet<_>>()
+            .len()
+    }
+
+    #[test]
+    fn consent_and_level_decide_together_for_every_combination() {
+        let dir = tempfile::tempdir().unwrap();
+        let summary = crate::demo::demo(
+            &crate::demo::DemoRequest {
+                dir: dir.path().to_path_buf(),
+                seed: 11,
+                n_victims: 120,
+            },
+            &crate::NoProgress,
+        )
+        .unwrap();
+        let mut store = Store::open(&summary.db_path).unwrap();
+        let records: HashMap<i64, StoredRecord> = store
+            .records()
+            .unwrap()
+            .into_iter()
+            .map(|r| (r.id, r))
+            .collect();
+        let person = store
+            .current_persons()
+            .unwrap()
+            .unwrap()
+            .persons
+            .into_iter()
+            .find(|p| p.len() >= 2 && records[&p[0]].source_id != records[&p[1]].source_id)
+            .expect("a person on two lists");
+        let (a, b) = (person[0], person[1]);
+        let options = PublicOptions {
+            age_bands: false,
+            place: PlacePrecision::City,
+        };
+        let source_level = store
+            .sources()
+            .unwrap()
+            .into_iter()
+            .find(|s| s.id == records[&a].source_id)
+            .unwrap()
+            .confidentiality;
+        let mut n_checked = 0;
+        for consent in [None, Some(true), Some(false)] {
+            for own_level in [
+                None,
+                Some("public"),
+                Some("internal"),
+                Some("confidential"),
+                Some("secret"),
+            ] {
+                // Newest rows decide: a fresh "no decision" is not expressible, so the
+                // combinations without consent come first.
+                if let Some(granted) = consent {
+                    store
+                        .add_consent(a, "publication", granted, None, "test")
+                        .unwrap();
+                }
+                if let Some(level) = own_level {
+                    store.set_record_level(a, level, None, "test").unwrap();
+                } else if consent.is_some() {
+                    // Back to the list's level, set explicitly.
+                    store
+                        .set_record_level(a, &source_level, None, "test")
+                        .unwrap();
+                }
+                let level = own_level.unwrap_or(&source_level);
+                let export = public_export(&store, options).unwrap();
+                let csv = String::from_utf8(export.files[0].1.clone()).unwrap();
+                let expected = consent == Some(true) && matches!(level, "public" | "internal");
+                assert_eq!(
+                    export.published,
+                    usize::from(expected),
+                    "consent {consent:?}, level {level}: {csv}"
+                );
+                if expected {
+                    let row = csv.lines().nth(1).unwrap();
+                    assert!(
+                        row.ends_with(&format!(",{}", lists(&store, &person))),
+                        "{row}"
+                    );
+                }
+                for source in store.sources().unwrap() {
+                    assert!(!csv.contains(&source.name), "a list's name in {csv}");
+                }
+                n_checked += 1;
+            }
+        }
+        assert_eq!(n_checked, 15);
+
+        // With b consented too and a secret, b alone speaks for the person.
+        store.set_record_level(a, "secret", None, "test").unwrap();
+        store
+            .add_consent(a, "publication", true, None, "test")
+            .unwrap();
+        store
+            .add_consent(b, "publication", true, None, "test")
+            .unwrap();
+        let export = public_export(&store, options).unwrap();
+        assert_eq!(export.published, 1);
+        let csv = String::from_utf8(export.files[0].1.clone()).unwrap();
+        let row = csv.lines().nth(1).unwrap();
+        let n_lists = lists(&store, &person);
+        assert!(
+            row.ends_with(&format!(",{n_lists}")),
+            "the secret record's list is not counted: {row}"
+        );
+        let others: BTreeSet<i64> = person[1..].iter().map(|id| records[id].source_id).collect();
+        assert_eq!(n_lists, others.len());
+        let b_name = records[&b].record.display_name();
+        assert!(row.contains(&csv_field(&b_name)), "{row} lacks {b_name}");
+        assert!(store.verify().unwrap().is_ok());
+    }
 }

@@ -234,6 +234,11 @@ pub(crate) fn object_digest(conn: &Connection, kind: &str, id: &str) -> Result<S
              FROM official_figures WHERE id = ?1",
             params![id_number],
         ),
+        "record_level" => digest_query(
+            conn,
+            "SELECT id, record_id, level, reason, set_by, created_at FROM record_levels WHERE id = ?1",
+            params![id_number],
+        ),
         "consent" => digest_query(
             conn,
             "SELECT id, record_id, purpose, granted, given_by, recorded_by, created_at \
@@ -388,6 +393,12 @@ const TRIGGERS: &[&str] = &[
     "claims_no_update",
     "consents_no_update",
     "consents_no_delete",
+    "evidence_no_update",
+    "evidence_no_delete",
+    "witnesses_no_update",
+    "witnesses_no_delete",
+    "record_levels_no_update",
+    "record_levels_no_delete",
 ];
 
 /// Re-computes the chain and the digests of the objects it names.
@@ -465,6 +476,7 @@ pub(crate) fn verify(conn: &Connection) -> Result<VerifyReport, Error> {
         ("official_figure", "official_figures"),
         ("missing_case", "missing_cases"),
         ("consent", "consents"),
+        ("record_level", "record_levels"),
         ("place", "places"),
         ("user", "users"),
         ("incident", "incidents"),

@@ -12,6 +12,7 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0003_web.sql"),
     include_str!("../migrations/0004_evidence.sql"),
     include_str!("../migrations/0005_witnesses.sql"),
+    include_str!("../migrations/0006_record_levels.sql"),
 ];
 
 /// The application id stamped into the SQLite header ("RCKN"), telling reckon files apart.

@@ -774,6 +774,54 @@ impl Store {
         rows.collect::<Result<_, _>>().context("reading consents")
     }
 
+    /// Sets a record's own confidentiality level (`public`, `internal`, `confidential`,
+    /// `secret`), which from now on holds instead of its source's; the newest decides.
+    pub fn set_record_level(
+        &mut self,
+        record_id: i64,
+        level: &str,
+        reason: Option<&str>,
+        actor: &str,
+    ) -> Result<i64, Error> {
+        let tx = self.conn.transaction().context("starting a record level")?;
+        let now = now_utc();
+        tx.execute(
+            "INSERT INTO record_levels (record_id, level, reason, set_by, created_at) \
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![record_id, level, reason, actor, now],
+        )
+        .context("storing a record level")?;
+        let id = tx.last_insert_rowid();
+        let details = serde_json::json!({"record_id": record_id, "level": level}).to_string();
+        audit::append(
+            &tx,
+            &now,
+            actor,
+            "set_level",
+            "record_level",
+            &id.to_string(),
+            &details,
+        )?;
+        tx.commit().context("committing a record level")?;
+        Ok(id)
+    }
+
+    /// The records with a level of their own: record id → the newest level set.
+    pub fn record_levels(&self) -> Result<std::collections::HashMap<i64, String>, Error> {
+        let mut statement = self
+            .conn
+            .prepare("SELECT record_id, level FROM record_levels ORDER BY id")
+            .context("reading record levels")?;
+        let rows = statement
+            .query_map([], |row| {
+                Ok((row.get::<_, i64>(0)?, row.get::<_, String>(1)?))
+            })
+            .context("reading record levels")?;
+        // Later rows overwrite earlier ones: the newest decides.
+        rows.collect::<Result<_, _>>()
+            .context("reading record levels")
+    }
+
     /// Records an official figure, with one audit entry.
     pub fn add_official_figure(
         &mut self,

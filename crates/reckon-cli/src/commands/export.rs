@@ -4,7 +4,7 @@ use std::io::Write;
 
 use reckon_service::export::{Format, export};
 
-use crate::args::{ConsentArgs, ExportArgs, ExportFormat, Global, PlaceArg, PurposeArg};
+use crate::args::{ConsentArgs, ExportArgs, ExportFormat, Global, LevelArgs, PlaceArg, PurposeArg};
 use crate::commands::{open, say};
 
 pub(crate) fn run(global: &Global, args: &ExportArgs) -> anyhow::Result<()> {
@@ -16,7 +16,12 @@ pub(crate) fn run(global: &Global, args: &ExportArgs) -> anyhow::Result<()> {
         ExportFormat::Csv => Format::Csv,
         ExportFormat::Json => Format::Json,
     };
-    let bytes = export(&store, format)?;
+    let role = args
+        .for_role
+        .as_deref()
+        .map(str::parse::<reckon_service::accounts::Role>)
+        .transpose()?;
+    let bytes = export(&store, format, role)?;
     match &args.output {
         Some(path) => {
             std::fs::write(path, &bytes).map_err(|source| reckon_service::Error::Io {
@@ -26,8 +31,11 @@ pub(crate) fn run(global: &Global, args: &ExportArgs) -> anyhow::Result<()> {
             say(
                 global,
                 format_args!(
-                    "exported {} records to {}",
-                    store.records()?.len(),
+                    "exported {} to {}",
+                    match role {
+                        Some(role) => format!("the records a {role} may see"),
+                        None => format!("{} records", store.records()?.len()),
+                    },
                     path.display()
                 ),
             );
@@ -70,13 +78,33 @@ fn public(global: &Global, store: &reckon_store::Store, args: &ExportArgs) -> an
     Ok(())
 }
 
+/// `r345` or `345` as a record id.
+fn record_id(text: &str) -> Result<i64, crate::UsageError> {
+    text.trim_start_matches(['r', 'R'])
+        .parse()
+        .map_err(|_| crate::UsageError(format!("{text}: a record is r<number>")))
+}
+
+pub(crate) fn confidentiality(global: &Global, args: &LevelArgs) -> anyhow::Result<()> {
+    let mut store = open(global)?;
+    let record = record_id(&args.record)?;
+    reckon_service::accounts::set_record_level(
+        &mut store,
+        record,
+        &args.level,
+        args.reason.as_deref(),
+        &global.user,
+    )?;
+    say(
+        global,
+        format_args!("r{record} is now kept at {} (its own level)", args.level),
+    );
+    Ok(())
+}
+
 pub(crate) fn consent(global: &Global, args: &ConsentArgs) -> anyhow::Result<()> {
     let mut store = open(global)?;
-    let record: i64 = args
-        .record
-        .trim_start_matches(['r', 'R'])
-        .parse()
-        .map_err(|_| crate::UsageError(format!("{}: a record is r<number>", args.record)))?;
+    let record = record_id(&args.record)?;
     if !store.records()?.iter().any(|r| r.id == record) {
         return Err(reckon_service::Error::NotFound(args.record.clone()).into());
     }

@@ -37,6 +37,7 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Report(args) => report::run(global, &args),
         Command::Export(args) => export::run(global, &args),
         Command::Consent(args) => export::consent(global, &args),
+        Command::Confidentiality(args) => export::confidentiality(global, &args),
         Command::Verify(args) => verify::run(global, &args),
         Command::Backup(args) => backup::run(global, &args),
         Command::Restore(args) => backup::restore(global, &args),

@@ -114,3 +114,60 @@ fn only_consented_persons_and_no_protected_field_are_published() {
     let verify = project.run(&["verify", "--db", "demo/reckon.db"]);
     assert!(verify.status.success(), "{}", stderr(&verify));
 }
+
+/// Issue 7: `reckon confidentiality` keeps one record at its own level, and
+/// `export --for-role` leaves out what that role may not see.
+#[test]
+fn a_records_own_level_decides_what_a_roles_export_holds() {
+    let project = Project::new();
+    let demo = project.run(&["demo", "--seed", "5", "--victims", "60", "--dir", "demo"]);
+    assert!(demo.status.success(), "{}", stderr(&demo));
+    let ids = |role: &str| -> Vec<String> {
+        let output = project.run(&["export", "--for-role", role, "--db", "demo/reckon.db"]);
+        assert!(output.status.success(), "{}", stderr(&output));
+        stdout(&output)
+            .lines()
+            .skip(1)
+            .map(|l| l.split(',').next().unwrap().to_string())
+            .collect()
+    };
+    let before = ids("read-only");
+    assert!(before.contains(&"1".to_string()));
+    let set = project.run(&[
+        "confidentiality",
+        "r1",
+        "secret",
+        "--reason",
+        "family asked (synthetic)",
+        "--db",
+        "demo/reckon.db",
+    ]);
+    assert!(set.status.success(), "{}", stderr(&set));
+    assert!(
+        stdout(&set).contains("r1 is now kept at secret"),
+        "{}",
+        stdout(&set)
+    );
+    let after = ids("read-only");
+    assert_eq!(after.len() + 1, before.len());
+    assert!(!after.contains(&"1".to_string()));
+    for role in ["reviewer", "analyst"] {
+        assert!(!ids(role).contains(&"1".to_string()), "{role}");
+    }
+    for role in ["documenter", "administrator"] {
+        assert!(ids(role).contains(&"1".to_string()), "{role}");
+    }
+    let wrong = project.run(&[
+        "confidentiality",
+        "r999999",
+        "secret",
+        "--db",
+        "demo/reckon.db",
+    ]);
+    assert!(!wrong.status.success());
+    let wrong = project.run(&["export", "--for-role", "boss", "--db", "demo/reckon.db"]);
+    assert!(!wrong.status.success());
+    assert!(stderr(&wrong).contains("boss"), "{}", stderr(&wrong));
+    let verify = project.run(&["verify", "--db", "demo/reckon.db"]);
+    assert!(verify.status.success(), "{}", stderr(&verify));
+}

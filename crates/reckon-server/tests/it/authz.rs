@@ -43,6 +43,12 @@ const ROUTES: &[(&str, &str, Body, &[Role])] = &[
         Body::Form(&[("name", "Synthetic square"), ("kind", "square")]),
         DOCUMENTERS,
     ),
+    (
+        "POST",
+        "/records/1/level",
+        Body::Form(&[("level", "internal")]),
+        DOCUMENTERS,
+    ),
     ("GET", "/document/incidents", Body::None, ALL),
     (
         "POST",
@@ -72,6 +78,12 @@ const ROUTES: &[(&str, &str, Body, &[Role])] = &[
     ("GET", "/api/v1/search?q=Dibaev", Body::None, ALL),
     ("GET", "/api/v1/persons/1", Body::None, ALL),
     ("GET", "/api/v1/records/1", Body::None, ALL),
+    (
+        "POST",
+        "/api/v1/records/1/level",
+        Body::Json(r#"{"level": "internal", "reason": "issue 7"}"#),
+        DOCUMENTERS,
+    ),
     ("GET", "/api/v1/places", Body::None, ALL),
     ("GET", "/api/v1/dashboard", Body::None, ALL),
     ("GET", "/api/v1/review", Body::None, REVIEWERS),

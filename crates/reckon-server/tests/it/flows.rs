@@ -487,6 +487,115 @@ async fn records_of_a_secret_source_stay_hidden_from_lower_roles() {
     }
 }
 
+/// Issue 7: a record's own level holds instead of its list's, both ways: a record of an
+/// internal list kept secret disappears for lower roles; a record of a secret testimony
+/// cleared to internal appears for them. Only documenters and administrators set levels.
+#[tokio::test]
+async fn a_records_own_level_overrides_its_lists() {
+    let project = project();
+    let state = state_of(&project);
+    let documenter = Client::signed_in(&state, Role::Documenter).await;
+    let add_source = |name: &'static str, level: &'static str| {
+        let documenter = documenter.clone();
+        async move {
+            documenter
+                .post_json(
+                    "/api/v1/documents/sources",
+                    serde_json::json!({"name": name, "kind": "testimony", "confidentiality": level}),
+                )
+                .await
+                .json()["id"]
+                .as_i64()
+                .unwrap()
+        }
+    };
+    let add_record = |source: i64, name: &'static str| {
+        let documenter = documenter.clone();
+        async move {
+            documenter
+                .post_json(
+                    "/api/v1/documents/records",
+                    serde_json::json!({"source_id": source, "name": name}),
+                )
+                .await
+                .json()["id"]
+                .as_i64()
+                .unwrap()
+        }
+    };
+    let internal = add_source("Internal synthetic list", "internal").await;
+    let secret = add_source("Secret synthetic testimony", "secret").await;
+    let hidden = add_record(internal, "Сейтказиев Марат (synthetic)").await;
+    let cleared = add_record(secret, "Оспанов Ерлан (synthetic)").await;
+
+    // The page form and the API each set one level.
+    let page = documenter
+        .post_form(
+            &format!("/records/{hidden}/level"),
+            &[("level", "secret"), ("reason", "family asked (synthetic)")],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.body.contains("secret ("), "{}", page.body);
+    let api = documenter
+        .post_json(
+            &format!("/api/v1/records/{cleared}/level"),
+            serde_json::json!({"level": "internal"}),
+        )
+        .await;
+    assert_eq!(api.status, StatusCode::OK, "{}", api.body);
+    let bad = documenter
+        .post_json(
+            &format!("/api/v1/records/{cleared}/level"),
+            serde_json::json!({"level": "top-secret"}),
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.body);
+
+    let reader = Client::signed_in(&state, Role::ReadOnly).await;
+    let status = |client: &Client, record: i64| {
+        let client = client.clone();
+        async move {
+            client
+                .get(&format!("/api/v1/records/{record}"))
+                .await
+                .status
+        }
+    };
+    assert_eq!(status(&reader, hidden).await, StatusCode::NOT_FOUND);
+    assert_eq!(status(&reader, cleared).await, StatusCode::OK);
+    let hits = reader.get("/api/v1/search?q=Seitkaziev").await.json();
+    assert!(
+        !hits
+            .to_string()
+            .contains(&format!("\"record_id\":{hidden}")),
+        "{hits}"
+    );
+    let hits = reader.get("/api/v1/search?q=Ospanov").await.json();
+    assert!(
+        hits.to_string()
+            .contains(&format!("\"record_id\":{cleared}")),
+        "{hits}"
+    );
+    // The secret list itself stays hidden: only the cleared record is shown.
+    let sources = reader.get("/api/v1/documents/sources").await.json();
+    assert!(!sources.to_string().contains("Secret synthetic testimony"));
+    let record = reader
+        .get(&format!("/api/v1/records/{cleared}"))
+        .await
+        .json();
+    assert_eq!(record["level"], "internal");
+    assert_eq!(record["own_level"], true);
+    // Documenters still see the hidden one, at its own level.
+    let record = documenter
+        .get(&format!("/api/v1/records/{hidden}"))
+        .await
+        .json();
+    assert_eq!(record["level"], "secret");
+    let store = reckon_store::Store::open(&project.db).unwrap();
+    assert!(store.verify().unwrap().is_ok());
+}
+
 /// The dashboard's numbers are kept between views and gathered again after any write.
 #[tokio::test]
 async fn the_dashboard_follows_writes() {
