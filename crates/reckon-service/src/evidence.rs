@@ -176,6 +176,72 @@ pub fn verify_files(store: &Store) -> Result<(usize, Vec<FileProblem>), Error> {
     Ok((items.len(), problems))
 }
 
+/// The kept files (sealed or not) of every item, each read once and checked against its
+/// recorded hash: what a backup carries. A missing or altered file is an error.
+pub fn kept_files(store: &Store) -> Result<Vec<(String, Vec<u8>)>, Error> {
+    let items = store.evidence()?;
+    if items.is_empty() {
+        return Ok(Vec::new());
+    }
+    let dir = evidence_dir(store)?;
+    let hashes: std::collections::BTreeSet<String> =
+        items.into_iter().map(|i| i.item.stored_sha256).collect();
+    let mut files = Vec::with_capacity(hashes.len());
+    for hash in hashes {
+        let bytes = read_file(&dir.join(&hash))?;
+        if hex_sha256(&bytes) != hash {
+            return Err(Error::BadInput(format!(
+                "the kept evidence file {hash} was altered: run `reckon verify`"
+            )));
+        }
+        files.push((hash, bytes));
+    }
+    Ok(files)
+}
+
+/// The kept files a store's evidence names that `available` (hash → bytes) lacks.
+pub fn missing_files(
+    store: &Store,
+    available: &std::collections::HashMap<String, Vec<u8>>,
+) -> Result<Vec<String>, Error> {
+    let mut missing: Vec<String> = store
+        .evidence()?
+        .into_iter()
+        .map(|i| i.item.stored_sha256)
+        .filter(|hash| !available.contains_key(hash))
+        .collect();
+    missing.sort();
+    missing.dedup();
+    Ok(missing)
+}
+
+/// Writes kept files into a folder (created if needed), each checked against its name and
+/// written whole under another name first.
+pub fn put_kept_files(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<(), Error> {
+    std::fs::create_dir_all(dir).map_err(|source| Error::Io {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    for (hash, bytes) in files {
+        if hex_sha256(bytes) != *hash {
+            return Err(Error::BadInput(format!(
+                "the evidence file {hash} does not match its hash"
+            )));
+        }
+        let kept = dir.join(hash);
+        if kept.exists() {
+            continue;
+        }
+        let partial = dir.join(format!("{hash}.partial"));
+        write_file(&partial, bytes)?;
+        std::fs::rename(&partial, &kept).map_err(|source| Error::Io {
+            path: kept.clone(),
+            source,
+        })?;
+    }
+    Ok(())
+}
+
 /// The original bytes and name of an item (opening them with the key when sealed), checked
 /// against the original's hash.
 fn original(
@@ -238,6 +304,8 @@ fn safe_name(name: &str) -> String {
 pub struct Exported {
     /// Items written.
     pub n_items: usize,
+    /// Items left out because consent to transfer them to a court was refused.
+    pub n_withheld: usize,
     /// The manifest's SHA-256 (note it, or send it separately).
     pub manifest_sha256: String,
     /// The audit chain's head at the time of export.
@@ -245,8 +313,10 @@ pub struct Exported {
 }
 
 /// The lawyer's export: every item's original file under `files/`, `manifest.json` with each
-/// file's SHA-256, size, who added it and when, what it belongs to, and its audit trail, and
-/// `SHA256SUMS` for checking with `sha256sum -c`. The folder must be new or empty.
+/// file's SHA-256, size, who added it and when, what it belongs to, the state of consent to
+/// transfer to a court, and its audit trail, and `SHA256SUMS` for checking with
+/// `sha256sum -c`. Items of a record whose consent to transfer to a court was refused are
+/// left out (listed by id under `withheld`). The folder must be new or empty.
 pub fn export(store: &Store, vault: Option<&Vault>, out: &Path) -> Result<Exported, Error> {
     if out.exists()
         && std::fs::read_dir(out)
@@ -272,9 +342,24 @@ pub fn export(store: &Store, vault: Option<&Vault>, out: &Path) -> Result<Export
     }
     let items = store.evidence()?;
     let dir = evidence_dir(store)?;
+    let court = store.consents("court")?;
     let mut entries = Vec::new();
+    let mut withheld = Vec::new();
     let mut sums = String::new();
     for item in &items {
+        // Consent to transfer to a court, per record: a refusal withholds the item.
+        let consent = match item.item.record_id.and_then(|r| court.get(&r)) {
+            Some(true) => "given",
+            Some(false) => {
+                withheld.push(serde_json::json!({
+                    "id": item.id, "record_id": item.item.record_id,
+                    "reason": "consent to transfer to a court refused",
+                }));
+                continue;
+            }
+            None if item.item.record_id.is_some() => "not recorded",
+            None => "not applicable (not attached to a record)",
+        };
         let (bytes, name) = original(&dir, item, vault)?;
         let file = format!("{}-{}", item.id, safe_name(&name));
         write_file(&files.join(&file), &bytes)?;
@@ -300,6 +385,7 @@ pub fn export(store: &Store, vault: Option<&Vault>, out: &Path) -> Result<Export
             "record_id": item.item.record_id,
             "added_by": item.added_by,
             "added_at": item.added_at,
+            "court_consent": consent,
             "audit_trail": trail,
         }));
     }
@@ -309,6 +395,7 @@ pub fn export(store: &Store, vault: Option<&Vault>, out: &Path) -> Result<Export
         "audit_head": report.head_hash,
         "audit_entries": report.n_entries,
         "items": entries,
+        "withheld": withheld,
         "how_to_check": "sha256sum -c SHA256SUMS in this folder; each item's audit_trail entries are in the project's audit chain, whose head is audit_head (reckon verify --expect-head).",
     });
     let manifest_text =
@@ -316,7 +403,8 @@ pub fn export(store: &Store, vault: Option<&Vault>, out: &Path) -> Result<Export
     write_file(&out.join("manifest.json"), manifest_text.as_bytes())?;
     write_file(&out.join("SHA256SUMS"), sums.as_bytes())?;
     Ok(Exported {
-        n_items: items.len(),
+        n_items: entries.len(),
+        n_withheld: withheld.len(),
         manifest_sha256: hex_sha256(manifest_text.as_bytes()),
         audit_head: report.head_hash,
     })
@@ -414,5 +502,59 @@ mod tests {
         export(&store, Some(&vault), &out).unwrap();
         let sums = std::fs::read_to_string(out.join("SHA256SUMS")).unwrap();
         assert!(sums.contains("files/1-testimony-of-a-synthetic-witness.txt"));
+    }
+
+    /// Issue 7: consent to transfer to a court, per record, decides what the lawyer's
+    /// export carries; the newest decision holds.
+    #[test]
+    fn a_refused_court_consent_keeps_the_item_out_of_the_export() {
+        let dir = tempfile::tempdir().unwrap();
+        let summary = crate::demo::demo(
+            &crate::demo::DemoRequest {
+                dir: dir.path().join("demo"),
+                seed: 8,
+                n_victims: 30,
+            },
+            &crate::NoProgress,
+        )
+        .unwrap();
+        let mut store = Store::open(&summary.db_path).unwrap();
+        let record = store.records().unwrap()[0].id;
+        let file = dir.path().join("synthetic-statement.txt");
+        std::fs::write(&file, b"synthetic statement, issue 7").unwrap();
+        add(
+            &mut store,
+            None,
+            &AddRequest {
+                path: file,
+                record_id: Some(record),
+                ..AddRequest::default()
+            },
+            "doc",
+        )
+        .unwrap();
+        let manifest = |out: &Path| -> serde_json::Value {
+            serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap()
+        };
+        let out = dir.path().join("e1");
+        assert_eq!(export(&store, None, &out).unwrap().n_items, 1);
+        assert_eq!(manifest(&out)["items"][0]["court_consent"], "not recorded");
+
+        store
+            .add_consent(record, "court", false, Some("family"), "doc")
+            .unwrap();
+        let out = dir.path().join("e2");
+        let exported = export(&store, None, &out).unwrap();
+        assert_eq!((exported.n_items, exported.n_withheld), (0, 1));
+        assert_eq!(manifest(&out)["withheld"][0]["record_id"], record);
+        assert_eq!(std::fs::read_dir(out.join("files")).unwrap().count(), 0);
+        assert_eq!(std::fs::read_to_string(out.join("SHA256SUMS")).unwrap(), "");
+
+        store
+            .add_consent(record, "court", true, Some("family"), "doc")
+            .unwrap();
+        let out = dir.path().join("e3");
+        assert_eq!(export(&store, None, &out).unwrap().n_items, 1);
+        assert_eq!(manifest(&out)["items"][0]["court_consent"], "given");
     }
 }

@@ -939,15 +939,7 @@ impl Store {
         let image = target
             .serialize(rusqlite::MAIN_DB)
             .context("serialising the snapshot")?;
-        let mut image = image.to_vec();
-        // The header's file-format bytes (18, 19) say WAL when the source was in WAL mode;
-        // 1 is the rollback journal, which a memory image and a restored file start with
-        // (the store switches a file back to WAL when it opens it).
-        if image.len() > 19 && image[18] == 2 && image[19] == 2 {
-            image[18] = 1;
-            image[19] = 1;
-        }
-        Ok(image)
+        Ok(rollback_header(&image).into_owned())
     }
 
     /// Opens a database image in memory, read-only: to check a backup before anything is
@@ -956,8 +948,9 @@ impl Store {
         let not_ours = || Error::NotAReckonDatabase {
             path: PathBuf::from("(backup image)"),
         };
+        let image = rollback_header(image);
         let mut conn = Connection::open_in_memory().context("opening a memory database")?;
-        conn.deserialize_read_exact(rusqlite::MAIN_DB, image, image.len(), true)
+        conn.deserialize_read_exact(rusqlite::MAIN_DB, &*image, image.len(), true)
             .map_err(|_| not_ours())?;
         let application_id: i64 = conn
             .query_row("PRAGMA application_id", [], |row| row.get(0))
@@ -976,7 +969,7 @@ impl Store {
                 path: destination.to_path_buf(),
             });
         }
-        std::fs::write(destination, image).map_err(|source| Error::Io {
+        std::fs::write(destination, rollback_header(image)).map_err(|source| Error::Io {
             path: destination.to_path_buf(),
             source,
         })?;
@@ -1006,3 +999,18 @@ pub(crate) mod web;
 
 #[cfg(test)]
 mod tests;
+
+/// A database image whose header says "rollback journal": the file-format bytes (18, 19)
+/// say WAL when the file was in WAL mode (a plain backup once opened, a snapshot of a
+/// database in use), which an in-memory image cannot be; a restored file starts in
+/// rollback mode and the store switches it back to WAL when it opens it.
+fn rollback_header(image: &[u8]) -> std::borrow::Cow<'_, [u8]> {
+    if image.len() > 19 && image[18] == 2 && image[19] == 2 {
+        let mut image = image.to_vec();
+        image[18] = 1;
+        image[19] = 1;
+        std::borrow::Cow::Owned(image)
+    } else {
+        std::borrow::Cow::Borrowed(image)
+    }
+}

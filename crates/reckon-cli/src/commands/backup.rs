@@ -17,37 +17,36 @@ pub(crate) fn run(global: &Global, args: &BackupArgs) -> anyhow::Result<()> {
         say(
             global,
             format_args!(
-                "backed up {} to {} (encrypted; verified before sealing, {} audit entries, head {})",
+                "backed up {} to {} (encrypted; verified before sealing, {} audit entries, head {}, {} evidence files)",
                 global.db.display(),
                 args.file.display(),
                 checked.n_entries,
-                &checked.head[..16.min(checked.head.len())]
+                &checked.head[..16.min(checked.head.len())],
+                checked.n_files
             ),
         );
         return Ok(());
     }
-    store
-        .backup_to(&args.file)
-        .map_err(reckon_service::Error::from)?;
-    let copy = reckon_store::Store::open(&args.file).map_err(reckon_service::Error::from)?;
-    let report = copy.verify().map_err(reckon_service::Error::from)?;
-    if !report.is_ok() {
-        anyhow::bail!(
-            "the backup at {} does not verify: {}",
-            args.file.display(),
-            report.problems[0].message
-        );
-    }
+    let checked = reckon_service::backup::plain_backup(&store, &args.file)?;
     say(
         global,
         format_args!(
-            "backed up {} to {} (verified, {} audit entries)",
+            "backed up {} to {} (verified, {} audit entries{})",
             global.db.display(),
             args.file.display(),
-            report.n_entries
+            checked.n_entries,
+            evidence_note(&args.file, checked.n_files)
         ),
     );
     Ok(())
+}
+
+/// Where a backup's evidence files went, if it has any.
+fn evidence_note(file: &std::path::Path, n_files: usize) -> String {
+    match n_files {
+        0 => String::new(),
+        n => format!("; {n} evidence files in {}.evidence", file.display()),
+    }
 }
 
 pub(crate) fn restore(global: &Global, args: &RestoreArgs) -> anyhow::Result<()> {
@@ -64,11 +63,12 @@ pub(crate) fn restore(global: &Global, args: &RestoreArgs) -> anyhow::Result<()>
     say(
         global,
         format_args!(
-            "restored {} to {} (verified: {} audit entries, head {})",
+            "restored {} to {} (verified: {} audit entries, head {}, {} evidence files)",
             args.backup.display(),
             destination.display(),
             checked.n_entries,
-            &checked.head[..16.min(checked.head.len())]
+            &checked.head[..16.min(checked.head.len())],
+            checked.n_files
         ),
     );
     Ok(())

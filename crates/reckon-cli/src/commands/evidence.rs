@@ -76,11 +76,15 @@ pub(crate) fn run(global: &Global, command: EvidenceCommand) -> anyhow::Result<(
             say(
                 global,
                 format_args!(
-                    "{} evidence items written to {} with manifest.json (SHA-256 {}) and SHA256SUMS; audit head {}",
+                    "{} evidence items written to {} with manifest.json (SHA-256 {}) and SHA256SUMS; audit head {}{}",
                     exported.n_items,
                     output.display(),
                     exported.manifest_sha256,
-                    exported.audit_head
+                    exported.audit_head,
+                    match exported.n_withheld {
+                        0 => String::new(),
+                        n => format!("; {n} withheld (consent to a court refused)"),
+                    }
                 ),
             );
         }

@@ -74,6 +74,16 @@ fn backup_is_a_verified_copy() {
     assert!(copy.status.success());
     let again = project.run(&["backup", "copy.db"]);
     assert_eq!(again.status.code(), Some(2));
+    // Issue 7: a plain copy, once opened (so in WAL mode), restores verified.
+    let restored = project.run(&["restore", "copy.db", "--to", "restored.db"]);
+    assert!(restored.status.success(), "{}", stderr(&restored));
+    assert!(
+        stdout(&restored).contains("verified: 3 audit entries"),
+        "{}",
+        stdout(&restored)
+    );
+    let check = project.run(&["verify", "--db", "restored.db"]);
+    assert!(check.status.success(), "{}", stderr(&check));
 }
 
 #[test]
