@@ -48,11 +48,16 @@ pub(crate) enum Command {
     /// Give the project a key for its sensitive fields, today relatives' contacts (asks a passphrase).
     Encrypt,
     /// Change the passphrase of the project key (asks the old one, then the new one), or
-    /// move it to a key file.
+    /// move it to a key file; with --new-data-key, replace the key itself and re-encrypt
+    /// every sealed field and evidence file under it (stop `reckon serve` first).
     Rekey {
         /// Open the key with this file from now on instead of a passphrase.
         #[arg(long, value_name = "FILE")]
         to_key_file: Option<PathBuf>,
+        /// Replace the data key itself, after a suspected leak of the key or of an unlocked
+        /// copy (asks for a new passphrase; an empty one keeps the current passphrase).
+        #[arg(long)]
+        new_data_key: bool,
     },
     /// Missing-person cases: open one, list them.
     #[command(subcommand)]

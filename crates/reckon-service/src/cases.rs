@@ -59,9 +59,155 @@ pub fn enable(
         ));
     }
     check_passphrase(passphrase)?;
-    let (_, wrapped) = Vault::create(passphrase.as_bytes(), params).map_err(vault_error)?;
+    let (vault, wrapped) = Vault::create(passphrase.as_bytes(), params).map_err(vault_error)?;
     store.set_meta(KEY_SETTING, &hex(&wrapped.to_bytes()), actor)?;
+    store.set_meta(CHECK_SETTING, &key_check(&vault)?, actor)?;
     Ok(())
+}
+
+/// Where a value sealed under the current data key is kept, so that a program still holding
+/// a replaced key notices before it seals anything under it.
+const CHECK_SETTING: &str = "vault_check";
+
+fn key_check(vault: &Vault) -> Result<String, Error> {
+    Ok(hex(&vault
+        .seal(b"reckon project key", b"vault_check")
+        .map_err(vault_error)?))
+}
+
+/// Refuses a key that is no longer the project's (replaced by `reckon rekey
+/// --new-data-key` after this program unlocked it): anything sealed under it would be lost.
+pub(crate) fn ensure_current(store: &Store, vault: &Vault) -> Result<(), Error> {
+    let Some(check) = store.meta(CHECK_SETTING)? else {
+        // Projects keyed before the check existed.
+        return Ok(());
+    };
+    let current = unhex(&check).is_some_and(|sealed| vault.open(&sealed, b"vault_check").is_ok());
+    if current {
+        Ok(())
+    } else {
+        Err(Error::BadInput(
+            "the project key was replaced since it was unlocked here (reckon rekey \
+             --new-data-key): start again and give the passphrase"
+                .into(),
+        ))
+    }
+}
+
+/// What replacing the data key re-encrypted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Replaced {
+    /// Relatives' contacts of missing-person cases.
+    pub n_contacts: usize,
+    /// Witnesses (identity, contact, notes).
+    pub n_witnesses: usize,
+    /// Evidence files and their names.
+    pub n_files: usize,
+}
+
+/// Replaces the data key itself (after a suspected leak of the key or of an unlocked
+/// copy): a new random key, wrapped under `new` (or the same passphrase when `None`), every
+/// sealed field and evidence file re-encrypted under it, all in one transaction with audit
+/// entries. New evidence files are written before the transaction and the old ones removed
+/// after it; a crash in between leaves only unreferenced files behind. Stop `reckon serve`
+/// first: a server still holding the old key refuses to seal anything with it.
+pub fn replace_data_key(
+    store: &mut Store,
+    old: &str,
+    new: Option<&str>,
+    params: KdfParams,
+    actor: &str,
+) -> Result<Replaced, Error> {
+    if let Some(new) = new {
+        check_passphrase(new)?;
+    }
+    let before = unlock(store, old)?;
+    let (after, wrapped) =
+        Vault::create(new.unwrap_or(old).as_bytes(), params).map_err(vault_error)?;
+    let reseal = |sealed: &[u8], aad: &[u8]| -> Result<Vec<u8>, Error> {
+        let plain = before.open(sealed, aad).map_err(vault_error)?;
+        after.seal(&plain, aad).map_err(vault_error)
+    };
+    let mut plan = reckon_store::Reseal {
+        settings: vec![
+            (KEY_SETTING.to_string(), hex(&wrapped.to_bytes())),
+            (CHECK_SETTING.to_string(), key_check(&after)?),
+        ],
+        ..Default::default()
+    };
+    for case in store.missing_cases()? {
+        if let Some(contact) = &case.contact_ciphertext {
+            let aad = contact_place(&case.sought_name, &case.created_at);
+            plan.cases.push((case.id, reseal(contact, &aad)?));
+        }
+    }
+    for mut witness in store.witnesses()? {
+        let place = |field| crate::witnesses::place(field, &witness.created_at, witness.source_id);
+        let identity = reseal(&witness.identity_sealed, &place("identity"))?;
+        let contact = witness
+            .contact_sealed
+            .as_deref()
+            .map(|c| reseal(c, &place("contact")))
+            .transpose()?;
+        let notes = witness
+            .notes_sealed
+            .as_deref()
+            .map(|n| reseal(n, &place("notes")))
+            .transpose()?;
+        witness.identity_sealed = identity;
+        witness.contact_sealed = contact;
+        witness.notes_sealed = notes;
+        plan.witnesses.push(witness);
+    }
+    // Evidence: the new files are written first, under their new hashes.
+    let items: Vec<_> = store
+        .evidence()?
+        .into_iter()
+        .filter(|i| i.item.sealed)
+        .collect();
+    let mut written = Vec::new();
+    let mut replaced_files = Vec::new();
+    if !items.is_empty() {
+        let dir = crate::evidence::evidence_dir(store)?;
+        for item in &items {
+            let kept = crate::read_file(&dir.join(&item.item.stored_sha256))?;
+            let resealed = reseal(&kept, &crate::evidence::file_aad(&item.item.sha256))?;
+            let hash = crate::evidence::hex_sha256(&resealed);
+            crate::evidence::put_kept_files(&dir, &[(hash.clone(), resealed)])?;
+            written.push(dir.join(&hash));
+            replaced_files.push(dir.join(&item.item.stored_sha256));
+            let name = item
+                .item
+                .file_name_sealed
+                .as_deref()
+                .map(|n| reseal(n, &crate::evidence::name_aad(&item.item.sha256)))
+                .transpose()?;
+            plan.evidence.push((item.id, hash, name));
+        }
+    }
+    if let Err(e) = store.reseal(&plan, actor) {
+        for path in written {
+            let _ = std::fs::remove_file(path);
+        }
+        return Err(e.into());
+    }
+    // The old files, sealed under the replaced key, are no longer named by any item.
+    let still_named: std::collections::HashSet<String> = store
+        .evidence()?
+        .into_iter()
+        .map(|i| i.item.stored_sha256)
+        .collect();
+    for path in replaced_files {
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+        if name.is_some_and(|n| !still_named.contains(&n)) {
+            std::fs::remove_file(&path).map_err(|source| Error::Io { path, source })?;
+        }
+    }
+    Ok(Replaced {
+        n_contacts: plan.cases.len(),
+        n_witnesses: plan.witnesses.len(),
+        n_files: plan.evidence.len(),
+    })
 }
 
 fn check_passphrase(passphrase: &str) -> Result<(), Error> {
@@ -138,6 +284,9 @@ pub fn open_case(
     request: &CaseRequest,
     actor: &str,
 ) -> Result<i64, Error> {
+    if let (Some(_), Some(vault)) = (&request.contact, vault) {
+        ensure_current(store, vault)?;
+    }
     let created_at = reckon_store::now_utc();
     let contact_ciphertext = match (&request.contact, vault) {
         (None, _) => None,
@@ -222,4 +371,167 @@ pub fn cases(store: &Store, vault: Option<&Vault>) -> Result<Vec<CaseView>, Erro
             })
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every file of the database: the main file and its write-ahead log.
+    fn raw(path: &std::path::Path) -> Vec<u8> {
+        let mut bytes = std::fs::read(path).unwrap();
+        let mut wal = path.as_os_str().to_owned();
+        wal.push("-wal");
+        bytes.extend(std::fs::read(wal).unwrap_or_default());
+        bytes
+    }
+
+    fn holds(haystack: &[u8], needle: &[u8]) -> bool {
+        haystack.windows(needle.len()).any(|w| w == needle)
+    }
+
+    /// Issue 7: replacing the data key re-encrypts every sealed field and evidence file;
+    /// the old key opens nothing left in the database, the new one opens everything, the
+    /// audit chain verifies, and a program still holding the old key refuses to seal.
+    #[test]
+    fn a_new_data_key_reencrypts_everything_and_retires_the_old_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("p.db");
+        let (mut store, old_vault) = keyed_project(&db);
+        let contact = "сестра Жанар, +7 700 555 0101 (synthetic)";
+        open_case(
+            &mut store,
+            Some(&old_vault),
+            &CaseRequest {
+                sought_name: "Сейткали Ерлан (synthetic)".into(),
+                contact: Some(contact.into()),
+                ..Default::default()
+            },
+            "doc",
+        )
+        .unwrap();
+        crate::witnesses::add(
+            &mut store,
+            &old_vault,
+            &crate::witnesses::WitnessRequest {
+                identity: "Свидетель Синтетический".into(),
+                contact: Some("witness contact (synthetic)".into()),
+                notes: Some("saw the square at 11:00 (synthetic)".into()),
+                source_id: None,
+            },
+            "doc",
+        )
+        .unwrap();
+        let photo = dir.path().join("synthetic-photo.jpg");
+        std::fs::write(&photo, b"synthetic photo bytes, issue 7").unwrap();
+        crate::evidence::add(
+            &mut store,
+            Some(&old_vault),
+            &crate::evidence::AddRequest {
+                path: photo,
+                ..Default::default()
+            },
+            "doc",
+        )
+        .unwrap();
+        let old_case = store.missing_cases().unwrap()[0]
+            .contact_ciphertext
+            .clone()
+            .unwrap();
+        let old_witness = store.witnesses().unwrap()[0].identity_sealed.clone();
+        let old_file = store.evidence().unwrap()[0].item.stored_sha256.clone();
+        let evidence_dir = store.evidence_dir().unwrap();
+
+        let replaced = replace_data_key(
+            &mut store,
+            "project passphrase 1",
+            None,
+            KdfParams::testing(),
+            "admin",
+        )
+        .unwrap();
+        assert_eq!(
+            replaced,
+            Replaced {
+                n_contacts: 1,
+                n_witnesses: 1,
+                n_files: 1
+            }
+        );
+        let new_vault = unlock(&store, "project passphrase 1").unwrap();
+        // The new key opens everything as it was.
+        let shown = cases(&store, Some(&new_vault)).unwrap();
+        assert_eq!(shown[0].contact.as_deref(), Some(contact));
+        let witnesses = crate::witnesses::list(&store, Some(&new_vault)).unwrap();
+        assert_eq!(
+            witnesses[0].identity.as_deref(),
+            Some("Свидетель Синтетический")
+        );
+        assert_eq!(
+            witnesses[0].notes.as_deref(),
+            Some("saw the square at 11:00 (synthetic)")
+        );
+        let out = dir.path().join("export");
+        crate::evidence::export(&store, Some(&new_vault), &out).unwrap();
+        let exported = std::fs::read_dir(out.join("files"))
+            .unwrap()
+            .next()
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            std::fs::read(exported.path()).unwrap(),
+            b"synthetic photo bytes, issue 7"
+        );
+        // The old key opens nothing: the stored values are new, the old ones gone from
+        // the database files, the old evidence file removed.
+        assert!(cases(&store, Some(&old_vault)).is_err());
+        assert!(crate::witnesses::list(&store, Some(&old_vault)).is_err());
+        let bytes = raw(&db);
+        assert!(
+            !holds(&bytes, &old_case),
+            "the old contact ciphertext is still in the file"
+        );
+        assert!(
+            !holds(&bytes, &old_witness),
+            "the old witness ciphertext is still in the file"
+        );
+        assert!(!evidence_dir.join(&old_file).exists());
+        assert_eq!(
+            crate::evidence::verify_files(&store).unwrap(),
+            (1, Vec::new())
+        );
+        // The chain verifies: each object has a newer entry for its new ciphertexts.
+        let report = store.verify().unwrap();
+        assert!(report.is_ok(), "{:?}", report.problems);
+        // The triggers are back: the sealed tables are append-only again.
+        let refused = crate::witnesses::add(
+            &mut store,
+            &old_vault,
+            &crate::witnesses::WitnessRequest {
+                identity: "sealed with a retired key (synthetic)".into(),
+                ..Default::default()
+            },
+            "doc",
+        );
+        assert!(
+            matches!(refused, Err(Error::BadInput(ref m)) if m.contains("replaced")),
+            "{refused:?}"
+        );
+        // A new passphrase can come with the new key.
+        replace_data_key(
+            &mut store,
+            "project passphrase 1",
+            Some("project passphrase 2"),
+            KdfParams::testing(),
+            "admin",
+        )
+        .unwrap();
+        assert!(unlock(&store, "project passphrase 1").is_err());
+        let newest = unlock(&store, "project passphrase 2").unwrap();
+        assert_eq!(
+            cases(&store, Some(&newest)).unwrap()[0].contact.as_deref(),
+            Some(contact)
+        );
+        assert!(store.verify().unwrap().is_ok());
+    }
 }

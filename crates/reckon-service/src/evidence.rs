@@ -10,18 +10,18 @@ use sha2::{Digest, Sha256};
 
 use crate::{Error, read_file, write_file};
 
-fn hex_sha256(bytes: &[u8]) -> String {
+pub(crate) fn hex_sha256(bytes: &[u8]) -> String {
     Sha256::digest(bytes)
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect()
 }
 
-fn file_aad(sha256: &str) -> Vec<u8> {
+pub(crate) fn file_aad(sha256: &str) -> Vec<u8> {
     format!("evidence.file|{sha256}").into_bytes()
 }
 
-fn name_aad(sha256: &str) -> Vec<u8> {
+pub(crate) fn name_aad(sha256: &str) -> Vec<u8> {
     format!("evidence.file_name|{sha256}").into_bytes()
 }
 
@@ -29,7 +29,7 @@ fn vault_error(error: reckon_vault::Error) -> Error {
     Error::BadInput(error.to_string())
 }
 
-fn evidence_dir(store: &Store) -> Result<PathBuf, Error> {
+pub(crate) fn evidence_dir(store: &Store) -> Result<PathBuf, Error> {
     store
         .evidence_dir()
         .ok_or_else(|| Error::BadInput("evidence needs a project database on disk".into()))
@@ -62,6 +62,9 @@ pub fn add(
         return Err(Error::BadInput(
             "this project has a key: give its passphrase so that the file is kept encrypted".into(),
         ));
+    }
+    if let (true, Some(vault)) = (encrypted, vault) {
+        crate::cases::ensure_current(store, vault)?;
     }
     let bytes = read_file(&request.path)?;
     let sha256 = hex_sha256(&bytes);

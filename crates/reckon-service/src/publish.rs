@@ -306,6 +306,58 @@ mod tests {
         assert_eq!(n_lists, others.len());
         let b_name = records[&b].record.display_name();
         assert!(row.contains(&csv_field(&b_name)), "{row} lacks {b_name}");
+
+        // Whoever asks, no export carries a contact or a witness: the team export for each
+        // role and the public export, from a project whose key protects both.
+        crate::cases::enable(
+            &mut store,
+            "project passphrase 1",
+            reckon_vault::KdfParams::testing(),
+            "test",
+        )
+        .unwrap();
+        let vault = crate::cases::unlock(&store, "project passphrase 1").unwrap();
+        let contact = "relative's phone +7 700 555 0199 (synthetic)";
+        let witness = "witness Синтетический Свидетель";
+        crate::cases::open_case(
+            &mut store,
+            Some(&vault),
+            &crate::cases::CaseRequest {
+                sought_name: records[&a].record.display_name(),
+                contact: Some(contact.into()),
+                ..Default::default()
+            },
+            "test",
+        )
+        .unwrap();
+        crate::witnesses::add(
+            &mut store,
+            &vault,
+            &crate::witnesses::WitnessRequest {
+                identity: witness.into(),
+                contact: Some(contact.into()),
+                ..Default::default()
+            },
+            "test",
+        )
+        .unwrap();
+        for role in crate::accounts::Role::ALL {
+            for format in [crate::export::Format::Csv, crate::export::Format::Json] {
+                let bytes = crate::export::export(&store, format, Some(role)).unwrap();
+                let text = String::from_utf8(bytes).unwrap();
+                assert!(!text.contains(contact) && !text.contains(witness), "{role}");
+                // The secret record only for those who may see secrets.
+                if format == crate::export::Format::Csv {
+                    let shown = text.lines().any(|l| l.starts_with(&format!("{a},")));
+                    assert_eq!(shown, role.may_see("secret"), "{role}");
+                }
+            }
+        }
+        let export = public_export(&store, options).unwrap();
+        for (_, bytes) in &export.files {
+            let text = String::from_utf8_lossy(bytes);
+            assert!(!text.contains(contact) && !text.contains(witness));
+        }
         assert!(store.verify().unwrap().is_ok());
     }
 }

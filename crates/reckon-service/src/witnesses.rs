@@ -38,7 +38,7 @@ pub struct WitnessView {
     pub created_by: String,
 }
 
-fn place(field: &str, created_at: &str, source_id: Option<i64>) -> Vec<u8> {
+pub(crate) fn place(field: &str, created_at: &str, source_id: Option<i64>) -> Vec<u8> {
     format!(
         "witnesses.{field}|{created_at}|{}",
         source_id.map(|s| s.to_string()).unwrap_or_default()
@@ -60,6 +60,7 @@ pub fn add(
     if request.identity.trim().is_empty() {
         return Err(Error::BadInput("say who the witness is".into()));
     }
+    crate::cases::ensure_current(store, vault)?;
     let created_at = reckon_store::now_utc();
     let seal = |field: &str, text: &str| {
         vault

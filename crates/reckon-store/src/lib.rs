@@ -35,7 +35,7 @@ pub use rows::{
 };
 pub use store::Store;
 pub use store::documents::{Cell, ClaimRow};
-pub use store::evidence::{EvidenceRow, NewEvidence, WitnessRow};
+pub use store::evidence::{EvidenceRow, NewEvidence, Reseal, WitnessRow};
 pub use store::web::{IncidentRow, NewPlace, PlaceRow, SessionRow, UserRow};
 pub use time::now_utc;
 

@@ -66,9 +66,49 @@ pub(crate) fn encrypt(global: &Global) -> anyhow::Result<()> {
     Ok(())
 }
 
-pub(crate) fn rekey(global: &Global, to_key_file: Option<&std::path::Path>) -> anyhow::Result<()> {
+pub(crate) fn rekey(
+    global: &Global,
+    to_key_file: Option<&std::path::Path>,
+    new_data_key: bool,
+) -> anyhow::Result<()> {
     let mut store = open(global)?;
     let old = project_secret(global, "current passphrase: ")?;
+    if new_data_key {
+        let (new, what) = match to_key_file {
+            Some(path) => (
+                Some(key_file_secret(path)?),
+                format!("the key file {}", path.display()),
+            ),
+            None => {
+                let typed = passphrase("new passphrase (empty keeps the current one): ")?;
+                if typed.is_empty() {
+                    (None, "the same passphrase or key file".to_string())
+                } else {
+                    if std::io::stdin().is_terminal() && passphrase("again: ")? != typed {
+                        return Err(
+                            crate::UsageError("the two passphrases differ".to_string()).into()
+                        );
+                    }
+                    (Some(typed), "the new passphrase".to_string())
+                }
+            }
+        };
+        let replaced = reckon_service::cases::replace_data_key(
+            &mut store,
+            &old,
+            new.as_deref(),
+            KdfParams::standard(),
+            &global.user,
+        )?;
+        say(
+            global,
+            format_args!(
+                "a new project key now protects {} contacts, {} witnesses and {} evidence files; it opens with {what}. The old key opens nothing in this database; backups made before keep the old one.",
+                replaced.n_contacts, replaced.n_witnesses, replaced.n_files
+            ),
+        );
+        return Ok(());
+    }
     let (new, what) = match to_key_file {
         Some(path) => (
             key_file_secret(path)?,

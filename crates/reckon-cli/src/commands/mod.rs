@@ -28,7 +28,10 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Link(args) => link::run(global, &args),
         Command::Review(args) => review::run(global, &args),
         Command::Encrypt => cases::encrypt(global),
-        Command::Rekey { to_key_file } => cases::rekey(global, to_key_file.as_deref()),
+        Command::Rekey {
+            to_key_file,
+            new_data_key,
+        } => cases::rekey(global, to_key_file.as_deref(), new_data_key),
         Command::Case(command) => cases::run(global, command),
         Command::Dedupe(args) => dedupe::run(global, &args),
         Command::Search(args) => search::run_search(global, &args),

@@ -203,3 +203,41 @@ fn a_key_file_opens_the_project_key() {
     let new = project.run(&["--key-file", "other-key", "case", "list", "--reveal"]);
     assert!(stdout(&new).contains(CONTACT));
 }
+
+/// Issue 7: `reckon rekey --new-data-key` replaces the key itself; the contact opens as
+/// before with the same passphrase, and the project verifies.
+#[test]
+fn a_new_data_key_keeps_every_contact_readable() {
+    let project = Project::initialised();
+    let output = project.run_with_input(&["encrypt"], &format!("{PASSPHRASE}\n"));
+    assert!(output.status.success(), "{}", stderr(&output));
+    let output = project.run_with_input(
+        &[
+            "case",
+            "add",
+            "--sought",
+            "Сейткали Ерлан (synthetic)",
+            "--contact",
+            CONTACT,
+        ],
+        &format!("{PASSPHRASE}\n"),
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    let before = database_bytes(&project);
+    let output = project.run_with_input(&["rekey", "--new-data-key"], &format!("{PASSPHRASE}\n\n"));
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(
+        stdout(&output).contains("a new project key now protects 1 contacts"),
+        "{}",
+        stdout(&output)
+    );
+    assert_ne!(before, database_bytes(&project));
+    let revealed =
+        project.run_with_input(&["case", "list", "--reveal"], &format!("{PASSPHRASE}\n"));
+    assert!(stdout(&revealed).contains(CONTACT), "{}", stdout(&revealed));
+    let verify = project.run(&["verify"]);
+    assert!(verify.status.success(), "{}", stderr(&verify));
+    // A wrong passphrase changes nothing.
+    let wrong = project.run_with_input(&["rekey", "--new-data-key"], "not the passphrase\n\n");
+    assert_eq!(wrong.status.code(), Some(2));
+}

@@ -248,3 +248,135 @@ impl Store {
         rows.collect::<Result<_, _>>().context("reading witnesses")
     }
 }
+
+/// Every sealed value of the project under a replacement data key (`reckon rekey
+/// --new-data-key`): written in one transaction with the new wrapped key, so that the
+/// project is always readable with exactly one key.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Reseal {
+    /// Settings to write with the values: the wrapped key, its check value.
+    pub settings: Vec<(String, String)>,
+    /// Missing-person cases: id and the contact sealed anew.
+    pub cases: Vec<(i64, Vec<u8>)>,
+    /// Witnesses with their fields sealed anew (matched by id; other fields unchanged).
+    pub witnesses: Vec<WitnessRow>,
+    /// Evidence items: id, the SHA-256 of the file kept now (already written beside the
+    /// database), and the name sealed anew.
+    pub evidence: Vec<(i64, String, Option<Vec<u8>>)>,
+}
+
+/// The append-only triggers on tables holding sealed values: lifted only inside the
+/// transaction that replaces those values, and put back before it commits.
+const RESEAL_TRIGGERS: [&str; 2] = ["witnesses_no_update", "evidence_no_update"];
+
+impl Store {
+    /// Replaces every sealed value at once (see [`Reseal`]), with one audit entry per
+    /// object changed, so that `verify` checks the new ciphertexts. The append-only
+    /// triggers are lifted and restored inside the same transaction: no other connection
+    /// ever sees them missing, and a crash rolls everything back.
+    pub fn reseal(&mut self, plan: &Reseal, actor: &str) -> Result<(), Error> {
+        // The old ciphertexts are overwritten with zeros, not left in free pages, and the
+        // write-ahead log is emptied after the commit.
+        self.conn
+            .pragma_update(None, "secure_delete", true)
+            .context("asking for secure deletion")?;
+        let result = self.reseal_in_transaction(plan, actor);
+        let reset = self.conn.pragma_update(None, "secure_delete", false);
+        result?;
+        reset.context("resetting secure deletion")?;
+        self.conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+            .context("checkpointing the write-ahead log")
+    }
+
+    fn reseal_in_transaction(&mut self, plan: &Reseal, actor: &str) -> Result<(), Error> {
+        let tx = self
+            .conn
+            .transaction()
+            .context("starting to replace the project key")?;
+        let now = now_utc();
+        let mut saved = Vec::new();
+        for name in RESEAL_TRIGGERS {
+            let sql: String = tx
+                .query_row(
+                    "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?1",
+                    params![name],
+                    |row| row.get(0),
+                )
+                .context("reading a protective trigger")?;
+            tx.execute_batch(&format!("DROP TRIGGER {name}"))
+                .context("lifting a protective trigger")?;
+            saved.push(sql);
+        }
+        for (id, contact) in &plan.cases {
+            tx.execute(
+                "UPDATE missing_cases SET contact_ciphertext = ?1 WHERE id = ?2",
+                params![contact, id],
+            )
+            .context("resealing a contact")?;
+            audit::append(
+                &tx,
+                &now,
+                actor,
+                "reseal",
+                "missing_case",
+                &id.to_string(),
+                "{}",
+            )?;
+        }
+        for witness in &plan.witnesses {
+            tx.execute(
+                "UPDATE witnesses SET identity_sealed = ?1, contact_sealed = ?2, notes_sealed = ?3 \
+                 WHERE id = ?4",
+                params![
+                    witness.identity_sealed,
+                    witness.contact_sealed,
+                    witness.notes_sealed,
+                    witness.id
+                ],
+            )
+            .context("resealing a witness")?;
+            audit::append(
+                &tx,
+                &now,
+                actor,
+                "reseal",
+                "witness",
+                &witness.id.to_string(),
+                "{}",
+            )?;
+        }
+        for (id, stored_sha256, name) in &plan.evidence {
+            tx.execute(
+                "UPDATE evidence SET stored_sha256 = ?1, file_name_sealed = ?2 WHERE id = ?3",
+                params![stored_sha256, name, id],
+            )
+            .context("resealing an evidence item")?;
+            let details = serde_json::json!({"stored_sha256": stored_sha256}).to_string();
+            audit::append(
+                &tx,
+                &now,
+                actor,
+                "reseal",
+                "evidence",
+                &id.to_string(),
+                &details,
+            )?;
+        }
+        for sql in saved {
+            tx.execute_batch(&sql)
+                .context("restoring a protective trigger")?;
+        }
+        for (key, value) in &plan.settings {
+            tx.execute(
+                "INSERT INTO meta (key, value) VALUES (?1, ?2) \
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                params![key, value],
+            )
+            .context("writing a setting")?;
+            let details = serde_json::json!({"key": key, "value": value}).to_string();
+            audit::append(&tx, &now, actor, "set", "meta", key, &details)?;
+        }
+        tx.commit().context("committing the replaced project key")
+    }
+}
