@@ -1,31 +1,34 @@
 """Splink 5 (DuckDB) and reckon on the same synthetic cross-script lists (issue 4).
 
-WORK IN PROGRESS: this is not yet a fair configuration of Splink, and no comparison from it
-should be quoted. On 10,000 records (seed 1) Splink finds about 2,700 pairs at p >= 0.5, 40%
-of them true, and its connected-components clustering chains them into clusters whose
-pairwise precision is 0.09 (recall 0.12, F1 0.10, 9-16 s); reckon reaches F1 0.98 on the
-same files. That is below the 0.51 the issue measured elsewhere at 100,000 records "as it
-comes". Measured in session 3 with `--recall=0.03`: NameComparison on the alphabetically
-sorted tokens with term-frequency adjustments, date difference at 1 and 3 days, exact place.
-Tried without improving it: the prior from `--recall` 0.03 to 0.3 (0.06 and above give
-higher precision and lower recall, F1 0.14), dropping initials, thresholds 0.9 and 0.99.
-What remains to try: the clustering threshold apart from the prediction threshold,
-comparisons per name part, and EM sessions that do not learn that true pairs always have
-similar names (across scripts they do not). The file reading, truth mapping (checked: 237
-of 256 pairs with the same name and date are true pairs, the rest namesakes) and scoring are
-done; `--verbose` prints the trained m and u.
+Splink gets the files "as they come": each list's columns mapped to one schema (name,
+event date, place, age, sex), dates parsed in English, Russian and Kazakh. With
+`--translit` the script also gives Splink a Cyrillic-to-Latin step (Russian passport
+letters, Kazakh letters folded), the step a Splink user would have to write, since Splink
+has none; without it names stay as written.
+
+The configuration is what a careful Splink user would build for these lists: the name's
+tokens in alphabetical order (surname first or last, the same) compared by exact match
+with term frequencies, Jaro-Winkler 0.92, shared tokens (two, then one: a missing
+patronymic or an initial), Jaro-Winkler 0.85; event date at 1 and 3 days; place; age at 1
+and 3 years; sex. u from 2,000,000 random pairs; m by EM in two sessions whose blocks stay
+small at 100,000 records (event date + place + first letter + age; two name tokens); the
+prior from `--recall` (the share of true pairs that agree on name and date), or, with
+`--oracle-prior`, the true share from the truth file (Splink's best case, which a real user
+cannot have). Predictions blocked on any shared token and event date, the first and second
+tokens, and the first four letters and date; clusters by connected components at the
+threshold (0.5 by default). Prints pairwise precision, recall and F1 of Splink's pairs
+before clustering, of its clusters, and of reckon's clusters, and Splink's time.
+
+Measured runs and what was tried are in docs/benchmarks.md ("Beside Splink").
 
 Usage (in a virtual environment with `pip install splink==5.0.0 pandas`):
     reckon bench linkage --records 10000 --one-per-list --write-lists DIR
     reckon dedupe DIR/0* --one-per-list --output reckon.csv
-    python scripts/splink_compare.py DIR reckon.csv [THRESHOLD] [--recall=R] [--verbose]
+    python scripts/splink_compare.py DIR reckon.csv [THRESHOLD] [--recall=R] [--translit]
+        [--oracle-prior] [--verbose]
 
-LISTS_DIR holds the five list files and truth.csv written by
-`reckon bench linkage --write-lists DIR`; RECKON_OUTPUT.csv is `reckon dedupe`'s output for
-those files. Splink gets the files "as they come": each list's columns mapped to one
-schema (name, event date, place), dates parsed in English, Russian and Kazakh, names left
-as written (no transliteration, which Splink does not have). Prints pairwise precision,
-recall and F1 of both, and Splink's time.
+DIR holds the five list files and truth.csv written by `reckon bench linkage --write-lists`;
+reckon.csv is `reckon dedupe`'s output for those files.
 """
 
 import csv
@@ -38,6 +41,7 @@ from collections import defaultdict
 from pathlib import Path
 
 import pandas as pd
+import splink.comparison_level_library as cll
 import splink.comparison_library as cl
 from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 
@@ -48,6 +52,22 @@ PATRONYMIC = {"отчество", "patronymic", "әкесінің аты"}
 DATE = {"дата смерти", "қайтыс болған күні", "date", "event_date", "дата"}
 PLACE = {"город", "қала", "city", "place", "место"}
 ID = {"№", "реттік нөмір", "id", "no"}
+AGE = {"возраст", "жасы", "age"}
+SEX = {"пол", "sex", "жынысы"}
+# A plain Cyrillic-to-Latin step (Russian passport letters, Kazakh letters folded to their
+# nearest Latin), the kind of step a Splink user writes: `--translit` gives it to Splink.
+TRANSLIT = dict(
+    zip(
+        "абвгдезийклмнопрстуфыэәғқңөұүһіё",
+        "abvgdeziiklmnoprstufyeagknouuhie",
+    )
+)
+TRANSLIT.update({"ж": "zh", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch",
+                 "ю": "iu", "я": "ia", "ъ": "", "ь": ""})
+
+
+def translit(text: str) -> str:
+    return "".join(TRANSLIT.get(c, c) for c in text.lower())
 THRESHOLD = float(sys.argv[3]) if len(sys.argv) > 3 and not sys.argv[3].startswith("-") else 0.5
 RECALL = float(next((a.split('=')[1] for a in sys.argv if a.startswith('--recall=')), 0.3))  # of exact name and date among true pairs
 MONTHS = {
@@ -96,14 +116,25 @@ def parse_date(text: str) -> str | None:
     return None
 
 
-def records(lists_dir: Path) -> pd.DataFrame:
+def sex_of(text: str) -> str | None:
+    text = text.strip().lower()
+    if text[:1] in ("м", "m") or text.startswith("ер"):
+        return "m"
+    if text[:1] in ("ж", "f", "w") or text.startswith("әй"):
+        return "f"
+    return None
+
+
+def records(lists_dir: Path, transliterate: bool) -> pd.DataFrame:
+    fold = translit if transliterate else str.lower
     rows = []
     for path in sorted(p for p in lists_dir.iterdir() if p.name[:2].isdigit()):
         for index, row in enumerate(read_list(path)):
             row = {k.strip().lower(): (v or "").strip() for k, v in row.items() if k}
             pick = lambda keys: next((row[k] for k in row if k in keys and row[k]), "")
             name = pick(NAME) or " ".join(x for x in (pick(SURNAME), pick(GIVEN), pick(PATRONYMIC)) if x)
-            tokens = sorted(t for t in re.split(r"[\s.]+", name.lower()) if t)
+            tokens = sorted(t for t in re.split(r"[\s.]+", fold(name)) if t)
+            age = pick(AGE)
             rows.append(
                 {
                     # Without an id column a record is known by its spreadsheet row (the
@@ -112,10 +143,13 @@ def records(lists_dir: Path) -> pd.DataFrame:
                     "file": path.stem,
                     "record_id": pick(ID) or str(index + 2),
                     "name": " ".join(tokens),
+                    "tokens": [t for t in tokens if len(t) > 1],
                     "token_1": tokens[0] if tokens else None,
                     "token_2": tokens[1] if len(tokens) > 1 else None,
                     "event_date": parse_date(pick(DATE)),
-                    "place": pick(PLACE).lower() or None,
+                    "place": fold(pick(PLACE)) or None,
+                    "age": int(age) if age.isdigit() else None,
+                    "sex": sex_of(pick(SEX)),
                 }
             )
     return pd.DataFrame(rows)
@@ -152,7 +186,8 @@ def pairwise(clusters: dict, persons: dict) -> tuple[float, float, float]:
 
 def main() -> None:
     lists_dir, reckon_output = Path(sys.argv[1]), Path(sys.argv[2])
-    df = records(lists_dir)
+    transliterate = "--translit" in sys.argv
+    df = records(lists_dir, transliterate)
     files = sorted(df["file"].unique())
     persons = truth(lists_dir, files)
 
@@ -163,15 +198,38 @@ def main() -> None:
         comparisons=[
             # The name with its tokens in alphabetical order (surname first or last, the
             # same), by Jaro-Winkler, common names weighing less.
-            cl.NameComparison("name", jaro_winkler_thresholds=[0.92, 0.85]).configure(
-                term_frequency_adjustments=True
+            # Levels a careful user would add for these lists: besides the whole name's
+            # similarity, how many tokens the two share (order-free: surname first or
+            # last, patronymic or not).
+            cl.CustomComparison(
+                output_column_name="name",
+                comparison_levels=[
+                    cll.NullLevel("name"),
+                    cll.ExactMatchLevel("name", term_frequency_adjustments=True),
+                    cll.JaroWinklerLevel("name", 0.92),
+                    cll.ArrayIntersectLevel("tokens", 2),
+                    cll.JaroWinklerLevel("name", 0.85),
+                    cll.ArrayIntersectLevel("tokens", 1),
+                    cll.ElseLevel(),
+                ],
             ),
             cl.AbsoluteDateDifferenceAtThresholds(
                 "event_date", input_is_string=True, metrics=["day", "day"], thresholds=[1, 3]
             ),
             cl.ExactMatch("place").configure(term_frequency_adjustments=True),
+            cl.CustomComparison(
+                output_column_name="age",
+                comparison_levels=[
+                    cll.NullLevel("age"),
+                    cll.CustomLevel("abs(age_l - age_r) <= 1").configure(label_for_charts="within 1"),
+                    cll.CustomLevel("abs(age_l - age_r) <= 3").configure(label_for_charts="within 3"),
+                    cll.ElseLevel(),
+                ],
+            ),
+            cl.ExactMatch("sex"),
         ],
         blocking_rules_to_generate_predictions=[
+            block_on("tokens", "event_date", arrays_to_explode=["tokens"]),
             block_on("token_1"),
             block_on("token_2"),
             block_on("substr(name, 1, 4)", "event_date"),
@@ -179,11 +237,25 @@ def main() -> None:
         retain_intermediate_calculation_columns=False,
     )
     linker = Linker(db_api.register(df), settings)
-    linker.training.estimate_probability_two_random_records_match(
-        [block_on("name", "event_date")], recall=RECALL
-    )
+    if "--oracle-prior" in sys.argv:
+        # Splink's best case: the true share of matching pairs, taken from the truth file
+        # (a real user cannot know it).
+        sizes = defaultdict(int)
+        for person in persons.values():
+            sizes[person] += 1
+        n = len(df)
+        true_pairs = sum(k * (k - 1) // 2 for k in sizes.values())
+        linker._settings_obj._probability_two_random_records_match = true_pairs / (n * (n - 1) / 2)
+    else:
+        linker.training.estimate_probability_two_random_records_match(
+            [block_on("name", "event_date")], recall=RECALL
+        )
     linker.training.estimate_u_using_random_sampling(max_pairs=2e6)
-    linker.training.estimate_parameters_using_expectation_maximisation(block_on("event_date", "place"))
+    # Sessions whose blocks stay small at 100,000 records (event date and place alone
+    # give blocks of thousands in a city, which DuckDB ran out of 24 GB on).
+    linker.training.estimate_parameters_using_expectation_maximisation(
+        block_on("event_date", "place", "substr(name, 1, 1)", "age")
+    )
     linker.training.estimate_parameters_using_expectation_maximisation(block_on("token_1", "token_2"))
     if "--verbose" in sys.argv:
         model = linker.misc.save_model_to_json()
@@ -197,9 +269,15 @@ def main() -> None:
         persons.get(tuple(l.split("|", 1))) == persons.get(tuple(r.split("|", 1)))
         for l, r in zip(predicted["unique_id_l"], predicted["unique_id_r"])
     )
+    by_person = defaultdict(int)
+    for person in persons.values():
+        by_person[person] += 1
+    all_true = sum(k * (k - 1) // 2 for k in by_person.values())
+    p = true_pairs / max(1, len(predicted))
+    r = true_pairs / max(1, all_true)
     print(
         f"splink pairs at p >= {THRESHOLD}: {len(predicted)}, of which {true_pairs} true "
-        "(before clustering)"
+        f"(before clustering: precision {p:.4f} recall {r:.4f} F1 {2 * p * r / max(1e-12, p + r):.4f})"
     )
     clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(predictions, THRESHOLD)
     result = clusters.as_pandas_dataframe()
@@ -216,7 +294,12 @@ def main() -> None:
 
     print(f"records: {len(df)}")
     for tool, clusters_of, extra in [
-        ("splink 5 (DuckDB), names as written", splink_clusters, f"{seconds:.1f} s"),
+        (
+            "splink 5 (DuckDB), "
+            + ("names transliterated by the script" if transliterate else "names as written"),
+            splink_clusters,
+            f"{seconds:.1f} s",
+        ),
         ("reckon dedupe --one-per-list", reckon_clusters, "(time: see the shell script)"),
     ]:
         p, r, f1 = pairwise(clusters_of, persons)

@@ -1,8 +1,6 @@
 //! Blocking: the candidate pairs worth comparing, as a union of the settings' rules over
 //! name keys, dates, places and any column.
 
-use std::collections::HashMap;
-
 use crate::LinkRecord;
 use crate::settings::{BlockingSpec, Settings, split_key};
 
@@ -192,7 +190,19 @@ fn rule_keys(record: &LinkRecord, columns: &[String], rule: &BlockingSpec) -> Ve
     keys
 }
 
+/// A block key as a 64-bit hash (SipHash with fixed keys: the same on every run). Two keys
+/// that collide only add candidate pairs, which the comparisons then reject.
+fn key_hash(key: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::hash::DefaultHasher::new();
+    key.hash(&mut hasher);
+    hasher.finish()
+}
+
 /// Candidate pairs under every rule of the settings, deduplicated.
+///
+/// Each rule's keys are hashed and sorted with their record's index (no map of strings),
+/// so that memory grows with the number of keys, not with their text.
 pub fn candidate_pairs(records: &[LinkRecord], settings: &Settings) -> Blocked {
     let columns = settings.columns();
     let max_block = settings.max_block;
@@ -200,21 +210,35 @@ pub fn candidate_pairs(records: &[LinkRecord], settings: &Settings) -> Blocked {
     let mut report = Vec::new();
     for rule in &settings.blocking {
         let rule_name = rule.name.as_str();
-        let mut blocks: HashMap<String, Vec<u32>> = HashMap::new();
+        let mut keyed: Vec<(u64, u32)> = Vec::with_capacity(records.len() * 2);
         for (index, record) in records.iter().enumerate() {
-            for key in rule_keys(record, &columns, rule) {
-                blocks.entry(key).or_default().push(index as u32);
+            let start = keyed.len();
+            keyed.extend(
+                rule_keys(record, &columns, rule)
+                    .iter()
+                    .map(|key| (key_hash(key), index as u32)),
+            );
+            // One record's keys may collide after hashing: keep each block once per record.
+            keyed[start..].sort_unstable();
+            let mut kept = start;
+            for i in start..keyed.len() {
+                if i == start || keyed[i].0 != keyed[kept - 1].0 {
+                    keyed[kept] = keyed[i];
+                    kept += 1;
+                }
             }
+            keyed.truncate(kept);
         }
+        keyed.sort_unstable();
         let before = pairs.len();
         let mut skipped = 0;
-        for members in blocks.values() {
-            if members.len() > max_block {
+        for block in keyed.chunk_by(|x, y| x.0 == y.0) {
+            if block.len() > max_block {
                 skipped += 1;
                 continue;
             }
-            for (i, &a) in members.iter().enumerate() {
-                for &b in &members[i + 1..] {
+            for (i, &(_, a)) in block.iter().enumerate() {
+                for &(_, b) in &block[i + 1..] {
                     pairs.push((a.min(b), a.max(b)));
                 }
             }

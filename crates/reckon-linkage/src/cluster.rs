@@ -98,17 +98,25 @@ pub fn cluster(
         neighbours[edge.a].push(edge.b);
         neighbours[edge.b].push(edge.a);
     }
+    // Sorted, so that a record with many neighbours (a common name) is searched, not
+    // scanned, for the few members of another cluster.
+    for list in &mut neighbours {
+        list.sort_unstable();
+    }
+    let any_cannot = cannot.iter().any(|c| !c.is_empty());
     for edge in strong {
         let (ra, rb) = (clusters.root(edge.a), clusters.root(edge.b));
         if ra == rb {
             continue;
         }
-        let members_a = clusters.members[ra].clone();
-        let blocked_by_decision = members_a
-            .iter()
-            .any(|&x| cannot[x].iter().any(|&y| clusters.root(y) == rb));
-        if blocked_by_decision {
-            continue;
+        if any_cannot {
+            let members_a = clusters.members[ra].clone();
+            let blocked_by_decision = members_a
+                .iter()
+                .any(|&x| cannot[x].iter().any(|&y| clusters.root(y) == rb));
+            if blocked_by_decision {
+                continue;
+            }
         }
         if let Some(lists) = config.one_record_per_list {
             let shared_list = clusters.members[ra]
@@ -125,9 +133,17 @@ pub fn cluster(
         };
         if clusters.members[small].len() >= 2 {
             let small_members = clusters.members[small].clone();
+            let other_members = clusters.members[other].clone();
             let linked = small_members
                 .iter()
-                .filter(|&&x| neighbours[x].iter().any(|&y| clusters.root(y) == other))
+                .filter(|&&x| {
+                    let near = &neighbours[x];
+                    if near.len() <= other_members.len() {
+                        near.iter().any(|&y| clusters.root(y) == other)
+                    } else {
+                        other_members.iter().any(|y| near.binary_search(y).is_ok())
+                    }
+                })
                 .count();
             if linked * 2 < small_members.len() {
                 continue;

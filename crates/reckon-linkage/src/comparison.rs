@@ -342,27 +342,32 @@ pub fn compare_all(
     progress: &dyn crate::Progress,
 ) -> Vec<Vector> {
     let threads = std::thread::available_parallelism().map_or(1, usize::from);
+    // Written in place, each thread its own slice: no second copy of the vectors.
+    let mut out: Vec<Vector> = vec![[MISSING; MAX_COMPARISONS]; pairs.len()];
+    let step = 1 << 16;
+    let done = std::sync::atomic::AtomicUsize::new(0);
     let chunk = pairs.len().div_ceil(threads).max(1);
-    let mut out: Vec<Vector> = Vec::with_capacity(pairs.len());
     std::thread::scope(|scope| {
-        let handles: Vec<_> = pairs
-            .chunks(chunk)
-            .map(|part| {
+        let done = &done;
+        let handles: Vec<_> = out
+            .chunks_mut(chunk)
+            .zip(pairs.chunks(chunk))
+            .map(|(slots, part)| {
                 scope.spawn(move || {
-                    part.iter()
-                        .map(|&(a, b)| {
-                            compare(comparisons, &records[a as usize], &records[b as usize])
-                        })
-                        .collect::<Vec<Vector>>()
+                    for (i, (slot, &(a, b))) in slots.iter_mut().zip(part).enumerate() {
+                        *slot = compare(comparisons, &records[a as usize], &records[b as usize]);
+                        if i % step == step - 1 {
+                            done.fetch_add(step, std::sync::atomic::Ordering::Relaxed);
+                        }
+                    }
                 })
             })
             .collect();
         for handle in handles {
-            match handle.join() {
-                Ok(part) => out.extend(part),
-                Err(panic) => std::panic::resume_unwind(panic),
+            if let Err(panic) = handle.join() {
+                std::panic::resume_unwind(panic);
             }
-            progress.set(out.len() as u64);
+            progress.set(done.load(std::sync::atomic::Ordering::Relaxed) as u64);
         }
     });
     out

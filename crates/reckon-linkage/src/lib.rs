@@ -151,7 +151,20 @@ pub fn link_with_progress(
     progress.finish();
     lap("compare", &mut timings);
     progress.start("train", 0);
-    let model = training::train(&prepared, &comparisons, &vectors, settings.seed);
+    let same_list: Option<Vec<bool>> = settings.one_record_per_list.then(|| {
+        blocked
+            .pairs
+            .iter()
+            .map(|&(a, b)| prepared[a as usize].list == prepared[b as usize].list)
+            .collect()
+    });
+    let model = training::train(
+        &prepared,
+        &comparisons,
+        &vectors,
+        same_list.as_deref(),
+        settings.seed,
+    );
     progress.finish();
     lap("train", &mut timings);
     progress.start("score", blocked.pairs.len() as u64);
@@ -179,10 +192,13 @@ pub fn link_with_progress(
         .iter()
         .filter_map(|&(a, b, same)| Some((*index_of.get(&a)?, *index_of.get(&b)?, same)))
         .collect();
+    // Only pairs that can link or support a link matter to clustering.
+    let lowest = settings.support.min(settings.threshold);
     let edges: Vec<cluster::Edge> = blocked
         .pairs
         .iter()
         .zip(&probabilities)
+        .filter(|&(_, &probability)| probability >= lowest)
         .map(|(&(a, b), &probability)| cluster::Edge {
             a: a as usize,
             b: b as usize,

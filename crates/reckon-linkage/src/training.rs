@@ -116,10 +116,18 @@ pub fn estimate_u(
 /// Splink-style training sessions gave pairwise F1 0.68–0.97; learning u within the
 /// candidates gave 0.986–1.000 (see docs/design/linkage-training.md). The probabilities
 /// are therefore P(same person | candidate pair, comparisons).
+///
+/// When no list repeats a person (`same_list` given), candidate pairs of one list are known
+/// to be different persons who nonetheless passed blocking: namesakes, relatives sharing a
+/// surname and a father's name. Their levels are the u of candidate non-matches, measured
+/// rather than guessed; EM then learns only m and the prior. Without them, EM within a
+/// large candidate set (300,000 records, half the persons with a namesake) settles on a
+/// "match" class of relatives and namesakes that agree on father's name and birth year.
 pub fn train(
     records: &[LinkRecord],
     comparisons: &[Comparison],
     candidates: &[Vector],
+    same_list: Option<&[bool]>,
     seed: u64,
 ) -> Model {
     let n_random_pairs = (records.len() * 20).clamp(1_000, 200_000);
@@ -140,7 +148,37 @@ pub fn train(
             typical_frequency: vec![0.0; comparisons.len()],
         };
     }
-    let session = patterns(candidates.iter().copied());
+    let known_different: Vec<Vector> = same_list
+        .map(|flags| {
+            candidates
+                .iter()
+                .zip(flags)
+                .filter(|(_, same)| **same)
+                .map(|(v, _)| *v)
+                .collect()
+        })
+        .unwrap_or_default();
+    let measured_u = (known_different.len() >= MIN_KNOWN_DIFFERENT).then(|| {
+        let mut counts: Vec<Vec<f64>> = comparisons
+            .iter()
+            .map(|c| vec![1.0; c.levels().len()])
+            .collect();
+        for vector in &known_different {
+            for (field, &level) in vector.iter().enumerate().take(comparisons.len()) {
+                if level != MISSING {
+                    counts[field][usize::from(level)] += 1.0;
+                }
+            }
+        }
+        counts.iter().map(|c| normalise(c)).collect::<Vec<_>>()
+    });
+    let session = patterns(
+        candidates
+            .iter()
+            .zip(0..)
+            .filter(|(_, i)| measured_u.is_none() || !same_list.is_some_and(|f| f[*i]))
+            .map(|(v, _)| *v),
+    );
     let monotone_fields = vec![true; comparisons.len()];
     // A person is on each list at most once, as a rule: matches among candidates cannot
     // outnumber records × (lists − 1) / 2, which bounds the prior EM may settle on.
@@ -151,14 +189,24 @@ pub fn train(
         .map_or(1, |l| l as usize + 1);
     let most_matches = records.len() as f64 * (n_lists.max(2) - 1) as f64 / 2.0;
     let prior_cap = (most_matches / candidates.len().max(1) as f64).clamp(FLOOR, 0.5);
-    let (m, u, prior) = em(
-        &monotone_fields,
-        &session,
-        initial_m(comparisons),
-        random_u,
-        prior_cap.min(0.3),
-        prior_cap,
-    );
+    let (m, u, prior) = match measured_u {
+        Some(u) => em_fixed_u(
+            &monotone_fields,
+            &session,
+            initial_m(comparisons),
+            u,
+            prior_cap.min(0.3),
+            prior_cap,
+        ),
+        None => em(
+            &monotone_fields,
+            &session,
+            initial_m(comparisons),
+            random_u,
+            prior_cap.min(0.3),
+            prior_cap,
+        ),
+    };
     let typical_frequency = (0..comparisons.len())
         .map(|index| {
             let (mut squares, mut total) = (0.0, 0.0);
@@ -225,6 +273,65 @@ fn expert_u(comparisons: &[Comparison]) -> Vec<Vec<f64>> {
                 .collect()
         })
         .collect()
+}
+
+/// Same-list candidate pairs needed before their levels are taken as u.
+const MIN_KNOWN_DIFFERENT: usize = 1_000;
+
+/// EM of m and the prior with u held at measured values.
+fn em_fixed_u(
+    monotone_fields: &[bool],
+    patterns: &[(Vector, f64)],
+    m_start: Vec<Vec<f64>>,
+    u: Vec<Vec<f64>>,
+    prior_start: f64,
+    prior_cap: f64,
+) -> (Vec<Vec<f64>>, Vec<Vec<f64>>, f64) {
+    let (mut m, mut prior) = (m_start.clone(), prior_start);
+    if patterns.is_empty() {
+        return (m, u, prior);
+    }
+    for _ in 0..1000 {
+        let mut m_counts: Vec<Vec<f64>> = m_start
+            .iter()
+            .map(|levels| levels.iter().map(|p| p * PSEUDO_COUNT).collect())
+            .collect();
+        let (mut expected_matches, mut total) = (0.0, 0.0);
+        for (vector, count) in patterns {
+            let p = posterior(&m, &u, prior, vector);
+            expected_matches += p * count;
+            total += count;
+            for (field, &level) in vector.iter().enumerate().take(m.len()) {
+                if level != MISSING {
+                    m_counts[field][usize::from(level)] += p * count;
+                }
+            }
+        }
+        let new_m: Vec<Vec<f64>> = m_counts
+            .iter()
+            .zip(&u)
+            .enumerate()
+            .map(|(field, (c, u))| {
+                if monotone_fields.get(field).copied().unwrap_or(false) {
+                    normalise(&monotone(c, u))
+                } else {
+                    normalise(c)
+                }
+            })
+            .collect();
+        let new_prior = (expected_matches / total).clamp(FLOOR, prior_cap.max(FLOOR));
+        let change = new_m
+            .iter()
+            .flatten()
+            .zip(m.iter().flatten())
+            .map(|(a, b)| (a - b).abs())
+            .fold((new_prior - prior).abs(), f64::max);
+        (m, prior) = (new_m, new_prior);
+        if change < 1e-8 {
+            break;
+        }
+    }
+    (m, u, prior)
 }
 
 /// Pseudo-counts pulling m and u towards their starting values, so that small data
