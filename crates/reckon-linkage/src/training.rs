@@ -119,8 +119,9 @@ pub fn estimate_u(
 ///
 /// When no list repeats a person (`same_list` given), candidate pairs of one list are known
 /// to be different persons who nonetheless passed blocking: namesakes, relatives sharing a
-/// surname and a father's name. Their levels are the u of candidate non-matches, measured
-/// rather than guessed; EM then learns only m and the prior. Without them, EM within a
+/// surname and a father's name. EM counts them towards u as labelled non-matches in every
+/// round (semi-supervised), and learns m and the prior on the pairs across lists. Without
+/// them, EM within a
 /// large candidate set (300,000 records, half the persons with a namesake) settles on a
 /// "match" class of relatives and namesakes that agree on father's name and birth year.
 pub fn train(
@@ -148,36 +149,21 @@ pub fn train(
             typical_frequency: vec![0.0; comparisons.len()],
         };
     }
-    let known_different: Vec<Vector> = same_list
-        .map(|flags| {
-            candidates
-                .iter()
-                .zip(flags)
-                .filter(|(_, same)| **same)
-                .map(|(v, _)| *v)
-                .collect()
-        })
-        .unwrap_or_default();
-    let measured_u = (known_different.len() >= MIN_KNOWN_DIFFERENT).then(|| {
-        let mut counts: Vec<Vec<f64>> = comparisons
+    // Candidate pairs of one list, when no list repeats a person: labelled non-matches.
+    let is_known = |i: usize| same_list.is_some_and(|flags| flags[i]);
+    let known_different = patterns(
+        candidates
             .iter()
-            .map(|c| vec![1.0; c.levels().len()])
-            .collect();
-        for vector in &known_different {
-            for (field, &level) in vector.iter().enumerate().take(comparisons.len()) {
-                if level != MISSING {
-                    counts[field][usize::from(level)] += 1.0;
-                }
-            }
-        }
-        counts.iter().map(|c| normalise(c)).collect::<Vec<_>>()
-    });
+            .enumerate()
+            .filter(|(i, _)| is_known(*i))
+            .map(|(_, v)| *v),
+    );
     let session = patterns(
         candidates
             .iter()
-            .zip(0..)
-            .filter(|(_, i)| measured_u.is_none() || !same_list.is_some_and(|f| f[*i]))
-            .map(|(v, _)| *v),
+            .enumerate()
+            .filter(|(i, _)| !is_known(*i))
+            .map(|(_, v)| *v),
     );
     let monotone_fields = vec![true; comparisons.len()];
     // A person is on each list at most once, as a rule: matches among candidates cannot
@@ -189,24 +175,15 @@ pub fn train(
         .map_or(1, |l| l as usize + 1);
     let most_matches = records.len() as f64 * (n_lists.max(2) - 1) as f64 / 2.0;
     let prior_cap = (most_matches / candidates.len().max(1) as f64).clamp(FLOOR, 0.5);
-    let (m, u, prior) = match measured_u {
-        Some(u) => em_fixed_u(
-            &monotone_fields,
-            &session,
-            initial_m(comparisons),
-            u,
-            prior_cap.min(0.3),
-            prior_cap,
-        ),
-        None => em(
-            &monotone_fields,
-            &session,
-            initial_m(comparisons),
-            random_u,
-            prior_cap.min(0.3),
-            prior_cap,
-        ),
-    };
+    let (m, u, prior) = em(
+        &monotone_fields,
+        &session,
+        &known_different,
+        initial_m(comparisons),
+        random_u,
+        prior_cap.min(0.3),
+        prior_cap,
+    );
     let typical_frequency = (0..comparisons.len())
         .map(|index| {
             let (mut squares, mut total) = (0.0, 0.0);
@@ -275,65 +252,6 @@ fn expert_u(comparisons: &[Comparison]) -> Vec<Vec<f64>> {
         .collect()
 }
 
-/// Same-list candidate pairs needed before their levels are taken as u.
-const MIN_KNOWN_DIFFERENT: usize = 1_000;
-
-/// EM of m and the prior with u held at measured values.
-fn em_fixed_u(
-    monotone_fields: &[bool],
-    patterns: &[(Vector, f64)],
-    m_start: Vec<Vec<f64>>,
-    u: Vec<Vec<f64>>,
-    prior_start: f64,
-    prior_cap: f64,
-) -> (Vec<Vec<f64>>, Vec<Vec<f64>>, f64) {
-    let (mut m, mut prior) = (m_start.clone(), prior_start);
-    if patterns.is_empty() {
-        return (m, u, prior);
-    }
-    for _ in 0..1000 {
-        let mut m_counts: Vec<Vec<f64>> = m_start
-            .iter()
-            .map(|levels| levels.iter().map(|p| p * PSEUDO_COUNT).collect())
-            .collect();
-        let (mut expected_matches, mut total) = (0.0, 0.0);
-        for (vector, count) in patterns {
-            let p = posterior(&m, &u, prior, vector);
-            expected_matches += p * count;
-            total += count;
-            for (field, &level) in vector.iter().enumerate().take(m.len()) {
-                if level != MISSING {
-                    m_counts[field][usize::from(level)] += p * count;
-                }
-            }
-        }
-        let new_m: Vec<Vec<f64>> = m_counts
-            .iter()
-            .zip(&u)
-            .enumerate()
-            .map(|(field, (c, u))| {
-                if monotone_fields.get(field).copied().unwrap_or(false) {
-                    normalise(&monotone(c, u))
-                } else {
-                    normalise(c)
-                }
-            })
-            .collect();
-        let new_prior = (expected_matches / total).clamp(FLOOR, prior_cap.max(FLOOR));
-        let change = new_m
-            .iter()
-            .flatten()
-            .zip(m.iter().flatten())
-            .map(|(a, b)| (a - b).abs())
-            .fold((new_prior - prior).abs(), f64::max);
-        (m, prior) = (new_m, new_prior);
-        if change < 1e-8 {
-            break;
-        }
-    }
-    (m, u, prior)
-}
-
 /// Pseudo-counts pulling m and u towards their starting values, so that small data
 /// cannot drive a probability to an extreme.
 const PSEUDO_COUNT: f64 = 2.0;
@@ -342,6 +260,7 @@ const PSEUDO_COUNT: f64 = 2.0;
 pub(crate) fn em(
     monotone_fields: &[bool],
     patterns: &[(Vector, f64)],
+    known_different: &[(Vector, f64)],
     m_start: Vec<Vec<f64>>,
     u_start: Vec<Vec<f64>>,
     prior_start: f64,
@@ -360,6 +279,14 @@ pub(crate) fn em(
     for _ in 0..1000 {
         let mut m_counts = pseudo(&m_start);
         let mut u_counts = pseudo(&u_start);
+        // Pairs known to be different persons count towards u as they are.
+        for (vector, count) in known_different {
+            for (field, &level) in vector.iter().enumerate().take(u.len()) {
+                if level != MISSING {
+                    u_counts[field][usize::from(level)] += count;
+                }
+            }
+        }
         let (mut expected_matches, mut total) = (0.0, 0.0);
         for (vector, count) in patterns {
             let p = posterior(&m, &u, prior, vector);
@@ -494,6 +421,7 @@ mod tests {
         let (m, u, prior) = em(
             &[],
             &patterns(vectors.into_iter()),
+            &[],
             initial_m(&comparisons),
             flat,
             0.5,
@@ -508,6 +436,65 @@ mod tests {
             );
             assert!(
                 (u[field][0] - true_u[field]).abs() < 0.02,
+                "u field {field}: {}",
+                u[field][0]
+            );
+        }
+    }
+
+    /// Issue 4: pairs known to differ (one list's candidates) anchor u; EM recovers m, u
+    /// and the prior from the mixture.
+    #[test]
+    fn em_with_pairs_known_to_differ_recovers_the_parameters() {
+        let true_m = [0.9, 0.7, 0.95, 0.8, 0.85, 0.9];
+        let true_u = [0.05, 0.4, 0.5, 0.1, 0.6, 0.4];
+        let mut rng = SplitMix64(11);
+        let mut uniform = || (rng.next() >> 11) as f64 / (1u64 << 53) as f64;
+        let comparisons = comparison::comparisons(&crate::Settings::default());
+        let mut draw = |probabilities: &[f64; 6]| {
+            let mut vector = [MISSING; crate::settings::MAX_COMPARISONS];
+            for field in 0..6 {
+                let last = (comparisons[field].levels().len() - 1) as u8;
+                vector[field] = if uniform() < probabilities[field] {
+                    0
+                } else {
+                    last
+                };
+            }
+            vector
+        };
+        let known_different: Vec<Vector> = (0..20_000).map(|_| draw(&true_u)).collect();
+        let mixed: Vec<Vector> = (0..50_000)
+            .map(|i| {
+                if i % 10 == 0 {
+                    draw(&true_m)
+                } else {
+                    draw(&true_u)
+                }
+            })
+            .collect();
+        let flat: Vec<Vec<f64>> = comparisons
+            .iter()
+            .map(|c| vec![1.0 / c.levels().len() as f64; c.levels().len()])
+            .collect();
+        let (m, u, prior) = em(
+            &[],
+            &patterns(mixed.into_iter()),
+            &patterns(known_different.into_iter()),
+            initial_m(&comparisons),
+            flat,
+            0.3,
+            1.0 - FLOOR,
+        );
+        assert!((prior - 0.1).abs() < 0.01, "prior {prior}");
+        for field in 0..6 {
+            assert!(
+                (m[field][0] - true_m[field]).abs() < 0.03,
+                "m field {field}: {}",
+                m[field][0]
+            );
+            assert!(
+                (u[field][0] - true_u[field]).abs() < 0.01,
                 "u field {field}: {}",
                 u[field][0]
             );
