@@ -19,7 +19,8 @@ fn person_of(project: &Project, record: &str) -> String {
 #[test]
 fn decisions_are_kept_and_bind_the_next_link_run() {
     let project = Project::new();
-    let output = project.run(&["demo", "--seed", "7", "--victims", "150", "--dir", "demo"]);
+    // A seed whose linkage leaves at least two pairs to review (three since session 4).
+    let output = project.run(&["demo", "--seed", "10", "--victims", "150", "--dir", "demo"]);
     assert!(output.status.success(), "{}", stderr(&output));
     let output = project.run_with_input(
         &["review", "--db", "demo/reckon.db"],
@@ -42,7 +43,10 @@ fn decisions_are_kept_and_bind_the_next_link_run() {
             (ids[0].clone(), ids[1].clone())
         })
         .collect();
-    let (same, different) = (&pairs[0], &pairs[pairs.len() - 1]);
+    // A pair asked again after an unknown key appears twice.
+    let mut pairs = pairs;
+    pairs.dedup();
+    let (same, different) = (&pairs[0], &pairs[1]);
     let link = project.run(&["link", "--one-per-list", "-v", "--db", "demo/reckon.db"]);
     assert!(link.status.success(), "{}", stderr(&link));
     assert!(
