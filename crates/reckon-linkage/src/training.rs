@@ -427,15 +427,25 @@ mod tests {
             0.5,
             1.0 - FLOOR,
         );
-        assert!((prior - 0.2).abs() < 0.01, "prior {prior}");
+        assert_recovered((&m, &u, prior), (&true_m, &true_u, 0.2), (0.02, 0.02));
+    }
+
+    /// Checks EM's m, u (agreement level) and prior against the truth, within tolerances.
+    fn assert_recovered(
+        found: (&[Vec<f64>], &[Vec<f64>], f64),
+        truth: (&[f64; 6], &[f64; 6], f64),
+        (tolerance_m, tolerance_u): (f64, f64),
+    ) {
+        let (m, u, prior) = found;
+        assert!((prior - truth.2).abs() < 0.01, "prior {prior}");
         for field in 0..6 {
             assert!(
-                (m[field][0] - true_m[field]).abs() < 0.02,
+                (m[field][0] - truth.0[field]).abs() < tolerance_m,
                 "m field {field}: {}",
                 m[field][0]
             );
             assert!(
-                (u[field][0] - true_u[field]).abs() < 0.02,
+                (u[field][0] - truth.1[field]).abs() < tolerance_u,
                 "u field {field}: {}",
                 u[field][0]
             );
@@ -486,18 +496,6 @@ mod tests {
             0.3,
             1.0 - FLOOR,
         );
-        assert!((prior - 0.1).abs() < 0.01, "prior {prior}");
-        for field in 0..6 {
-            assert!(
-                (m[field][0] - true_m[field]).abs() < 0.03,
-                "m field {field}: {}",
-                m[field][0]
-            );
-            assert!(
-                (u[field][0] - true_u[field]).abs() < 0.01,
-                "u field {field}: {}",
-                u[field][0]
-            );
-        }
+        assert_recovered((&m, &u, prior), (&true_m, &true_u, 0.1), (0.03, 0.01));
     }
 }

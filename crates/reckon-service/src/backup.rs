@@ -302,16 +302,7 @@ mod tests {
     #[test]
     fn an_encrypted_backup_restores_verified_and_reveals_nothing() {
         let dir = tempfile::tempdir().unwrap();
-        let summary = crate::demo::demo(
-            &crate::demo::DemoRequest {
-                dir: dir.path().join("demo"),
-                seed: 5,
-                n_victims: 100,
-            },
-            &crate::NoProgress,
-        )
-        .unwrap();
-        let store = Store::open(&summary.db_path).unwrap();
+        let store = crate::demo::demo_store(&dir.path().join("demo"), 5, 100);
         let a_name = store.records().unwrap()[0].record.display_name();
         let backup = dir.path().join("project.backup");
         let made =
@@ -351,16 +342,7 @@ mod tests {
     #[test]
     fn backups_carry_the_evidence_files_and_restores_check_them() {
         let dir = tempfile::tempdir().unwrap();
-        let summary = crate::demo::demo(
-            &crate::demo::DemoRequest {
-                dir: dir.path().join("demo"),
-                seed: 6,
-                n_victims: 40,
-            },
-            &crate::NoProgress,
-        )
-        .unwrap();
-        let mut store = Store::open(&summary.db_path).unwrap();
+        let mut store = crate::demo::demo_store(&dir.path().join("demo"), 6, 40);
         let photo = dir.path().join("synthetic-photo.txt");
         let contents = b"synthetic evidence: a photograph's stand-in, issue 7".to_vec();
         std::fs::write(&photo, &contents).unwrap();

@@ -185,6 +185,21 @@ pub fn demo(request: &DemoRequest, progress: &dyn Progress) -> Result<DemoSummar
     })
 }
 
+/// A synthetic demo project in `dir`, opened (for tests).
+#[cfg(test)]
+pub(crate) fn demo_store(dir: &Path, seed: u64, n_victims: usize) -> Store {
+    let summary = demo(
+        &DemoRequest {
+            dir: dir.to_path_buf(),
+            seed,
+            n_victims,
+        },
+        &crate::NoProgress,
+    )
+    .expect("a demo project");
+    Store::open(&summary.db_path).expect("the demo database")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

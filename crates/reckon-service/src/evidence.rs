@@ -512,16 +512,7 @@ mod tests {
     #[test]
     fn a_refused_court_consent_keeps_the_item_out_of_the_export() {
         let dir = tempfile::tempdir().unwrap();
-        let summary = crate::demo::demo(
-            &crate::demo::DemoRequest {
-                dir: dir.path().join("demo"),
-                seed: 8,
-                n_victims: 30,
-            },
-            &crate::NoProgress,
-        )
-        .unwrap();
-        let mut store = Store::open(&summary.db_path).unwrap();
+        let mut store = crate::demo::demo_store(&dir.path().join("demo"), 8, 30);
         let record = store.records().unwrap()[0].id;
         let file = dir.path().join("synthetic-statement.txt");
         std::fs::write(&file, b"synthetic statement, issue 7").unwrap();

@@ -201,16 +201,7 @@ mod tests {
     #[test]
     fn consent_and_level_decide_together_for_every_combination() {
         let dir = tempfile::tempdir().unwrap();
-        let summary = crate::demo::demo(
-            &crate::demo::DemoRequest {
-                dir: dir.path().to_path_buf(),
-                seed: 11,
-                n_victims: 120,
-            },
-            &crate::NoProgress,
-        )
-        .unwrap();
-        let mut store = Store::open(&summary.db_path).unwrap();
+        let mut store = crate::demo::demo_store(dir.path(), 11, 120);
         let records: HashMap<i64, StoredRecord> = store
             .records()
             .unwrap()

@@ -27,8 +27,8 @@ fn database_bytes(project: &Project) -> Vec<u8> {
     raw
 }
 
-#[test]
-fn contacts_are_encrypted_at_rest_and_open_only_with_the_passphrase() {
+/// A project with a key (PASSPHRASE) and one case whose relative's contact is CONTACT.
+fn keyed_project_with_a_case() -> Project {
     let project = Project::initialised();
     let output = project.run_with_input(&["encrypt"], &format!("{PASSPHRASE}\n"));
     assert!(output.status.success(), "{}", stderr(&output));
@@ -46,6 +46,12 @@ fn contacts_are_encrypted_at_rest_and_open_only_with_the_passphrase() {
         &format!("{PASSPHRASE}\n"),
     );
     assert!(output.status.success(), "{}", stderr(&output));
+    project
+}
+
+#[test]
+fn contacts_are_encrypted_at_rest_and_open_only_with_the_passphrase() {
+    let project = keyed_project_with_a_case();
 
     // A copy of the database without its key reveals nothing: scan every file of it.
     let raw = database_bytes(&project);
@@ -208,21 +214,7 @@ fn a_key_file_opens_the_project_key() {
 /// before with the same passphrase, and the project verifies.
 #[test]
 fn a_new_data_key_keeps_every_contact_readable() {
-    let project = Project::initialised();
-    let output = project.run_with_input(&["encrypt"], &format!("{PASSPHRASE}\n"));
-    assert!(output.status.success(), "{}", stderr(&output));
-    let output = project.run_with_input(
-        &[
-            "case",
-            "add",
-            "--sought",
-            "Сейткали Ерлан (synthetic)",
-            "--contact",
-            CONTACT,
-        ],
-        &format!("{PASSPHRASE}\n"),
-    );
-    assert!(output.status.success(), "{}", stderr(&output));
+    let project = keyed_project_with_a_case();
     let before = database_bytes(&project);
     let output = project.run_with_input(&["rekey", "--new-data-key"], &format!("{PASSPHRASE}\n\n"));
     assert!(output.status.success(), "{}", stderr(&output));
