@@ -391,33 +391,52 @@ mod tests {
         );
     }
 
+    /// Vectors whose fields agree (level 0) with the given probabilities, else take the
+    /// last level, drawn from a seeded generator.
+    struct Draw {
+        rng: SplitMix64,
+        comparisons: Vec<Comparison>,
+    }
+
+    impl Draw {
+        fn new(seed: u64) -> Draw {
+            Draw {
+                rng: SplitMix64(seed),
+                comparisons: comparison::comparisons(&crate::Settings::default()),
+            }
+        }
+
+        fn vector(&mut self, agree: &[f64; 6]) -> Vector {
+            let mut vector = [MISSING; crate::settings::MAX_COMPARISONS];
+            for field in 0..6 {
+                let last = (self.comparisons[field].levels().len() - 1) as u8;
+                let uniform = (self.rng.next() >> 11) as f64 / (1u64 << 53) as f64;
+                vector[field] = if uniform < agree[field] { 0 } else { last };
+            }
+            vector
+        }
+
+        /// Flat starting u.
+        fn flat(&self) -> Vec<Vec<f64>> {
+            self.comparisons
+                .iter()
+                .map(|c| vec![1.0 / c.levels().len() as f64; c.levels().len()])
+                .collect()
+        }
+    }
+
     /// EM recovers known m, u and prior from vectors drawn from them (a convergence test).
     #[test]
     fn em_recovers_known_parameters() {
         let true_m = [0.9, 0.7, 0.95, 0.8, 0.85, 0.9];
         let true_u = [0.05, 0.1, 0.5, 0.1, 0.3, 0.2];
-        let mut rng = SplitMix64(7);
-        let mut uniform = || (rng.next() >> 11) as f64 / (1u64 << 53) as f64;
-        let comparisons = comparison::comparisons(&crate::Settings::default());
-        let mut vectors = Vec::new();
-        for index in 0..50_000 {
-            let is_match = index % 5 == 0; // prior 0.2
-            let mut vector = [MISSING; crate::settings::MAX_COMPARISONS];
-            for field in 0..6 {
-                let agree = if is_match {
-                    true_m[field]
-                } else {
-                    true_u[field]
-                };
-                let last = (comparisons[field].levels().len() - 1) as u8;
-                vector[field] = if uniform() < agree { 0 } else { last };
-            }
-            vectors.push(vector);
-        }
-        let flat: Vec<Vec<f64>> = comparisons
-            .iter()
-            .map(|c| vec![1.0 / c.levels().len() as f64; c.levels().len()])
+        let mut draw = Draw::new(7);
+        // Prior 0.2.
+        let vectors: Vec<Vector> = (0..50_000)
+            .map(|i| draw.vector(if i % 5 == 0 { &true_m } else { &true_u }))
             .collect();
+        let comparisons = draw.comparisons.clone();
+        let flat = draw.flat();
         let (m, u, prior) = em(
             &[],
             &patterns(vectors.into_iter()),
@@ -458,35 +477,13 @@ mod tests {
     fn em_with_pairs_known_to_differ_recovers_the_parameters() {
         let true_m = [0.9, 0.7, 0.95, 0.8, 0.85, 0.9];
         let true_u = [0.05, 0.4, 0.5, 0.1, 0.6, 0.4];
-        let mut rng = SplitMix64(11);
-        let mut uniform = || (rng.next() >> 11) as f64 / (1u64 << 53) as f64;
-        let comparisons = comparison::comparisons(&crate::Settings::default());
-        let mut draw = |probabilities: &[f64; 6]| {
-            let mut vector = [MISSING; crate::settings::MAX_COMPARISONS];
-            for field in 0..6 {
-                let last = (comparisons[field].levels().len() - 1) as u8;
-                vector[field] = if uniform() < probabilities[field] {
-                    0
-                } else {
-                    last
-                };
-            }
-            vector
-        };
-        let known_different: Vec<Vector> = (0..20_000).map(|_| draw(&true_u)).collect();
+        let mut draw = Draw::new(11);
+        let known_different: Vec<Vector> = (0..20_000).map(|_| draw.vector(&true_u)).collect();
         let mixed: Vec<Vector> = (0..50_000)
-            .map(|i| {
-                if i % 10 == 0 {
-                    draw(&true_m)
-                } else {
-                    draw(&true_u)
-                }
-            })
+            .map(|i| draw.vector(if i % 10 == 0 { &true_m } else { &true_u }))
             .collect();
-        let flat: Vec<Vec<f64>> = comparisons
-            .iter()
-            .map(|c| vec![1.0 / c.levels().len() as f64; c.levels().len()])
-            .collect();
+        let comparisons = draw.comparisons.clone();
+        let flat = draw.flat();
         let (m, u, prior) = em(
             &[],
             &patterns(mixed.into_iter()),
