@@ -448,6 +448,10 @@ pub(crate) async fn run_search(
             let hits = reckon_service::search::search_filtered(store, &text, &filter, 50)?
                 .into_iter()
                 .filter(|h| visible.may_see(h.source_id, h.record_id))
+                .map(|mut h| {
+                    h.source = visible.list_name(h.source_id, &h.source).to_string();
+                    h
+                })
                 .collect();
             let sources = store
                 .sources()?
@@ -516,6 +520,10 @@ pub(crate) async fn load_person(
                 .records_by_ids(&ids)?
                 .into_iter()
                 .filter(|r| visible.may_see(r.source_id, r.id))
+                .map(|mut r| {
+                    visible.redact(&mut r);
+                    r
+                })
                 .collect();
             if records.is_empty() {
                 return Err(not_found());
@@ -649,11 +657,12 @@ pub(crate) async fn load_record(
     state
         .db(move |store| {
             let visible = visibility(store, role)?;
-            let record = store
+            let mut record = store
                 .records_by_ids(&[id])?
                 .pop()
                 .filter(|r| visible.may_see(r.source_id, r.id))
                 .ok_or_else(|| AppError::NotFound(format!("record r{id}")))?;
+            visible.redact(&mut record);
             let person = store.person_numbers(&[id])?.get(&id).copied();
             Ok(RecordView {
                 level: visible.level(record.source_id, id).to_string(),
@@ -864,6 +873,11 @@ pub(crate) fn visible_pending(
                 visible.may_see(p.a.source_id, p.a.id) && visible.may_see(p.b.source_id, p.b.id)
             })
             .take(limit)
+            .map(|mut p| {
+                visible.redact(&mut p.a);
+                visible.redact(&mut p.b);
+                p
+            })
             .collect();
         if found.len() >= limit || exhausted {
             return Ok(found);

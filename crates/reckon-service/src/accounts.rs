@@ -141,6 +141,23 @@ impl Visibility {
             .get(&source_id)
             .is_some_and(|level| self.role.may_see(level))
     }
+
+    /// The name of a record's list as this role may read it: a record cleared below its
+    /// list's level does not reveal the list.
+    pub fn list_name<'a>(&self, source_id: i64, name: &'a str) -> &'a str {
+        if self.may_see_source(source_id) {
+            name
+        } else {
+            RESTRICTED_LIST
+        }
+    }
+
+    /// Replaces the list name of a record whose list this role may not see.
+    pub fn redact(&self, record: &mut reckon_store::StoredRecord) {
+        if !self.may_see_source(record.source_id) {
+            record.source_name = RESTRICTED_LIST.to_string();
+        }
+    }
 }
 
 /// Sets a record's own confidentiality level, checked: the level must be one of
@@ -163,6 +180,9 @@ pub fn set_record_level(
     }
     Ok(store.set_record_level(record_id, level, reason, actor)?)
 }
+
+/// What a role that may not see a record's list reads in place of its name.
+pub const RESTRICTED_LIST: &str = "(a restricted list)";
 
 /// The levels a record or source can be kept at, least protected first.
 pub const LEVELS: [&str; 4] = ["public", "internal", "confidential", "secret"];

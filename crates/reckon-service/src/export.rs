@@ -44,6 +44,9 @@ pub fn export(
     if let Some(role) = role {
         let visible = crate::accounts::Visibility::load(store, role)?;
         records.retain(|r| visible.may_see(r.source_id, r.id));
+        for record in &mut records {
+            visible.redact(record);
+        }
     }
     let person_of: std::collections::HashMap<i64, usize> = store
         .current_persons()?

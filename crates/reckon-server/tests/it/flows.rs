@@ -586,6 +586,23 @@ async fn a_records_own_level_overrides_its_lists() {
         .json();
     assert_eq!(record["level"], "internal");
     assert_eq!(record["own_level"], true);
+    // The cleared record does not name its secret list, on any page or answer.
+    assert!(
+        !record.to_string().contains("Secret synthetic testimony"),
+        "{record}"
+    );
+    assert_eq!(record["source"], reckon_service::accounts::RESTRICTED_LIST);
+    for page in [
+        format!("/records/{cleared}"),
+        "/search?q=Ospanov".to_string(),
+        "/api/v1/search?q=Ospanov".to_string(),
+    ] {
+        let body = reader.get(&page).await.body;
+        assert!(
+            !body.contains("Secret synthetic testimony"),
+            "{page}: {body}"
+        );
+    }
     // Documenters still see the hidden one, at its own level.
     let record = documenter
         .get(&format!("/api/v1/records/{hidden}"))
