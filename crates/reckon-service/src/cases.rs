@@ -60,8 +60,8 @@ pub fn enable(
     }
     check_passphrase(passphrase)?;
     let (vault, wrapped) = Vault::create(passphrase.as_bytes(), params).map_err(vault_error)?;
-    store.set_meta(KEY_SETTING, &hex(&wrapped.to_bytes()), actor)?;
-    store.set_meta(CHECK_SETTING, &key_check(&vault)?, actor)?;
+    store.set_secret_setting(KEY_SETTING, &hex(&wrapped.to_bytes()), actor)?;
+    store.set_secret_setting(CHECK_SETTING, &key_check(&vault)?, actor)?;
     Ok(())
 }
 
@@ -253,7 +253,7 @@ pub fn rekey(
     check_passphrase(new)?;
     let vault = unlock(store, old)?;
     let wrapped = vault.rewrap(new.as_bytes(), params).map_err(vault_error)?;
-    store.set_meta(KEY_SETTING, &hex(&wrapped.to_bytes()), actor)?;
+    store.set_secret_setting(KEY_SETTING, &hex(&wrapped.to_bytes()), actor)?;
     Ok(())
 }
 
@@ -532,6 +532,35 @@ mod tests {
             cases(&store, Some(&newest)).unwrap()[0].contact.as_deref(),
             Some(contact)
         );
+        assert!(store.verify().unwrap().is_ok());
+    }
+
+    /// Issue 7: after `reckon rekey`, the old passphrase opens nothing, also not through a
+    /// copy of the old wrapped key left in the audit chain, a free page or the write-ahead
+    /// log: the wrapped key is audited by its hash only and overwritten in place.
+    #[test]
+    fn a_changed_passphrase_leaves_no_old_wrapped_key_behind() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("p.db");
+        let (mut store, _) = keyed_project(&db);
+        let old_wrapped = store.meta(KEY_SETTING).unwrap().unwrap();
+        rekey(
+            &mut store,
+            "project passphrase 1",
+            "project passphrase 2",
+            KdfParams::testing(),
+            "admin",
+        )
+        .unwrap();
+        assert!(unlock(&store, "project passphrase 1").is_err());
+        assert!(unlock(&store, "project passphrase 2").is_ok());
+        assert!(
+            !holds(&raw(&db), old_wrapped.as_bytes()),
+            "the old wrapped key is still in the database files"
+        );
+        for entry in store.audit_entries().unwrap() {
+            assert!(!entry.details.contains(&old_wrapped), "{}", entry.details);
+        }
         assert!(store.verify().unwrap().is_ok());
     }
 }

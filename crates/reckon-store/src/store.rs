@@ -311,6 +311,26 @@ impl Store {
         tx.commit().context("committing a setting")
     }
 
+    /// Writes a setting that must not outlive its replacement anywhere in the file (the
+    /// wrapped project key): the audit entry names the value's SHA-256, never the value;
+    /// SQLite's secure deletion overwrites the old row; the write-ahead log is emptied.
+    pub fn set_secret_setting(&mut self, key: &str, value: &str, actor: &str) -> Result<(), Error> {
+        self.conn
+            .pragma_update(None, "secure_delete", true)
+            .context("asking for secure deletion")?;
+        let result = (|| {
+            let tx = self.conn.transaction().context("starting a setting")?;
+            write_secret_setting(&tx, key, value, actor, &now_utc())?;
+            tx.commit().context("committing a setting")
+        })();
+        let reset = self.conn.pragma_update(None, "secure_delete", false);
+        result?;
+        reset.context("resetting secure deletion")?;
+        self.conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+            .context("checkpointing the write-ahead log")
+    }
+
     /// A project-wide setting.
     pub fn meta(&self, key: &str) -> Result<Option<String>, Error> {
         self.conn
@@ -1013,4 +1033,25 @@ fn rollback_header(image: &[u8]) -> std::borrow::Cow<'_, [u8]> {
     } else {
         std::borrow::Cow::Borrowed(image)
     }
+}
+
+/// Writes a secret setting inside a transaction, auditing only the value's SHA-256.
+pub(crate) fn write_secret_setting(
+    tx: &rusqlite::Transaction<'_>,
+    key: &str,
+    value: &str,
+    actor: &str,
+    now: &str,
+) -> Result<(), Error> {
+    use sha2::{Digest, Sha256};
+    tx.execute(
+        "INSERT INTO meta (key, value) VALUES (?1, ?2) \
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        params![key, value],
+    )
+    .context("writing a setting")?;
+    let digest = audit::hex(&Sha256::digest(value.as_bytes()));
+    let details = serde_json::json!({"key": key, "value_sha256": digest}).to_string();
+    audit::append(tx, now, actor, "set", "meta", key, &details)?;
+    Ok(())
 }

@@ -368,14 +368,7 @@ impl Store {
                 .context("restoring a protective trigger")?;
         }
         for (key, value) in &plan.settings {
-            tx.execute(
-                "INSERT INTO meta (key, value) VALUES (?1, ?2) \
-                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                params![key, value],
-            )
-            .context("writing a setting")?;
-            let details = serde_json::json!({"key": key, "value": value}).to_string();
-            audit::append(&tx, &now, actor, "set", "meta", key, &details)?;
+            crate::store::write_secret_setting(&tx, key, value, actor, &now)?;
         }
         tx.commit().context("committing the replaced project key")
     }
