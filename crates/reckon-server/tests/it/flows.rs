@@ -196,21 +196,39 @@ async fn healthz_and_errors_have_stable_codes() {
     assert_eq!(missing.json()["code"], "not_found");
 }
 
+/// A testimony source without a file, at a confidentiality level; its id.
+async fn add_source(client: &Client, name: &str, level: &str) -> i64 {
+    client
+        .post_json(
+            "/api/v1/documents/sources",
+            serde_json::json!({"name": name, "kind": "testimony", "confidentiality": level}),
+        )
+        .await
+        .json()["id"]
+        .as_i64()
+        .unwrap()
+}
+
+/// A record typed by hand for a source; its id.
+async fn add_record(client: &Client, source: i64, name: &str) -> i64 {
+    client
+        .post_json(
+            "/api/v1/documents/records",
+            serde_json::json!({"source_id": source, "name": name}),
+        )
+        .await
+        .json()["id"]
+        .as_i64()
+        .unwrap()
+}
+
 #[tokio::test]
 async fn documenters_add_sourced_facts_and_the_person_page_shows_claims() {
     let project = project();
     let state = state_of(&project);
     let client = Client::signed_in(&state, Role::Documenter).await;
     // A source without a file, an incident, then a claim about a record citing the source.
-    let source = client
-        .post_json(
-            "/api/v1/documents/sources",
-            serde_json::json!({"name": "Synthetic testimony", "kind": "testimony", "confidentiality": "confidential"}),
-        )
-        .await
-        .json()["id"]
-        .as_i64()
-        .unwrap();
+    let source = add_source(&client, "Synthetic testimony", "confidential").await;
     let answer = client
         .post_form(
             "/document/incidents",
@@ -423,24 +441,8 @@ async fn records_of_a_secret_source_stay_hidden_from_lower_roles() {
     let project = project();
     let state = state_of(&project);
     let documenter = Client::signed_in(&state, Role::Documenter).await;
-    let source = documenter
-        .post_json(
-            "/api/v1/documents/sources",
-            serde_json::json!({"name": "Secret synthetic testimony", "kind": "testimony", "confidentiality": "secret"}),
-        )
-        .await
-        .json()["id"]
-        .as_i64()
-        .unwrap();
-    let record = documenter
-        .post_json(
-            "/api/v1/documents/records",
-            serde_json::json!({"source_id": source, "name": "Жаксыбеков Тимур (synthetic)"}),
-        )
-        .await
-        .json()["id"]
-        .as_i64()
-        .unwrap();
+    let source = add_source(&documenter, "Secret synthetic testimony", "secret").await;
+    let record = add_record(&documenter, source, "Жаксыбеков Тимур (synthetic)").await;
     let found = |client: Client| async move {
         let hits = client.get("/api/v1/search?q=Zhaksybekov").await.json();
         hits["hits"]
@@ -495,38 +497,10 @@ async fn a_records_own_level_overrides_its_lists() {
     let project = project();
     let state = state_of(&project);
     let documenter = Client::signed_in(&state, Role::Documenter).await;
-    let add_source = |name: &'static str, level: &'static str| {
-        let documenter = documenter.clone();
-        async move {
-            documenter
-                .post_json(
-                    "/api/v1/documents/sources",
-                    serde_json::json!({"name": name, "kind": "testimony", "confidentiality": level}),
-                )
-                .await
-                .json()["id"]
-                .as_i64()
-                .unwrap()
-        }
-    };
-    let add_record = |source: i64, name: &'static str| {
-        let documenter = documenter.clone();
-        async move {
-            documenter
-                .post_json(
-                    "/api/v1/documents/records",
-                    serde_json::json!({"source_id": source, "name": name}),
-                )
-                .await
-                .json()["id"]
-                .as_i64()
-                .unwrap()
-        }
-    };
-    let internal = add_source("Internal synthetic list", "internal").await;
-    let secret = add_source("Secret synthetic testimony", "secret").await;
-    let hidden = add_record(internal, "Сейтказиев Марат (synthetic)").await;
-    let cleared = add_record(secret, "Оспанов Ерлан (synthetic)").await;
+    let internal = add_source(&documenter, "Internal synthetic list", "internal").await;
+    let secret = add_source(&documenter, "Secret synthetic testimony", "secret").await;
+    let hidden = add_record(&documenter, internal, "Сейтказиев Марат (synthetic)").await;
+    let cleared = add_record(&documenter, secret, "Оспанов Ерлан (synthetic)").await;
 
     // The page form and the API each set one level.
     let page = documenter
