@@ -69,6 +69,19 @@ pub const MISSING: u8 = u8::MAX;
 /// One level per comparison, in settings order; unused slots are [`MISSING`].
 pub type Vector = [u8; MAX_COMPARISONS];
 
+/// A flag on a field's level: blocking chose the pair because the records agree there
+/// (see [`crate::blocking::Blocked::conditioned`]), so its agreement is no chance.
+pub const CONDITIONED: u8 = 0x40;
+
+/// A vector's level of a field without the [`CONDITIONED`] flag.
+pub fn level_of(byte: u8) -> u8 {
+    if byte == MISSING {
+        MISSING
+    } else {
+        byte & !CONDITIONED
+    }
+}
+
 /// A comparison ready to run: the settings' spec with its column resolved.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Comparison {
@@ -418,11 +431,14 @@ fn compare_one(comparison: &Comparison, a: &LinkRecord, b: &LinkRecord) -> u8 {
     }
 }
 
-/// Compares every candidate pair, in parallel over the machine's cores, in pair order.
+/// Compares every candidate pair, in parallel over the machine's cores, in pair order;
+/// `conditioned` (a mask of comparisons per pair, or empty) flags the fields blocking
+/// chose each pair by.
 pub fn compare_all(
     comparisons: &[Comparison],
     records: &[LinkRecord],
     pairs: &[(u32, u32)],
+    conditioned: &[u16],
     progress: &dyn crate::Progress,
 ) -> Vec<Vector> {
     let threads = std::thread::available_parallelism().map_or(1, usize::from);
@@ -436,10 +452,26 @@ pub fn compare_all(
         let handles: Vec<_> = out
             .chunks_mut(chunk)
             .zip(pairs.chunks(chunk))
-            .map(|(slots, part)| {
+            .enumerate()
+            .map(|(index, (slots, part))| {
+                let flags = conditioned.get(index * chunk..).unwrap_or(&[]);
                 scope.spawn(move || {
+                    let mut names = NameCache::new();
                     for (i, (slot, &(a, b))) in slots.iter_mut().zip(part).enumerate() {
-                        *slot = compare(comparisons, &records[a as usize], &records[b as usize]);
+                        let (a, b) = (&records[a as usize], &records[b as usize]);
+                        for (level, comparison) in slot.iter_mut().zip(comparisons) {
+                            *level = if comparison.kind == Kind::PersonName {
+                                names.level(a, b)
+                            } else {
+                                compare_one(comparison, a, b)
+                            };
+                        }
+                        let mask = flags.get(i).copied().unwrap_or(0);
+                        for (field, level) in slot.iter_mut().enumerate() {
+                            if mask >> field & 1 == 1 && *level != MISSING {
+                                *level |= CONDITIONED;
+                            }
+                        }
                         if i % step == step - 1 {
                             done.fetch_add(step, std::sync::atomic::Ordering::Relaxed);
                         }
@@ -455,6 +487,33 @@ pub fn compare_all(
         }
     });
     out
+}
+
+/// Name levels already computed, by the pair of name ids: namesakes meet in blocking
+/// again and again, and their names need comparing once. A fixed table (a newer pair
+/// takes an older one's slot), so memory stays the same whatever the number of pairs.
+struct NameCache {
+    slots: Vec<(u64, u8)>,
+}
+
+impl NameCache {
+    const BITS: u32 = 20;
+
+    fn new() -> NameCache {
+        NameCache {
+            slots: vec![(u64::MAX, 0); 1 << Self::BITS],
+        }
+    }
+
+    fn level(&mut self, a: &LinkRecord, b: &LinkRecord) -> u8 {
+        let (x, y) = (a.name_id.min(b.name_id), a.name_id.max(b.name_id));
+        let key = (u64::from(x) << 32) | u64::from(y);
+        let slot = (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - Self::BITS)) as usize;
+        if self.slots[slot].0 != key {
+            self.slots[slot] = (key, compare_names(a, b));
+        }
+        self.slots[slot].1
+    }
 }
 
 /// Compares two prepared records, one level per comparison.

@@ -142,12 +142,19 @@ pub fn link_with_progress(
     progress.finish();
     lap("prepare", &mut timings);
     progress.start("blocking", 0);
-    let blocked = blocking::candidate_pairs(&prepared, settings);
+    let mut blocked = blocking::candidate_pairs(&prepared, settings);
     progress.finish();
     lap("blocking", &mut timings);
     progress.start("compare", blocked.pairs.len() as u64);
-    let vectors: Vec<comparison::Vector> =
-        comparison::compare_all(&comparisons, &prepared, &blocked.pairs, progress);
+    let vectors: Vec<comparison::Vector> = comparison::compare_all(
+        &comparisons,
+        &prepared,
+        &blocked.pairs,
+        &blocked.conditioned,
+        progress,
+    );
+    // The vectors hold how each pair was chosen now.
+    drop(std::mem::take(&mut blocked.conditioned));
     progress.finish();
     lap("compare", &mut timings);
     progress.start("train", 0);
@@ -168,15 +175,19 @@ pub fn link_with_progress(
     progress.finish();
     lap("train", &mut timings);
     progress.start("score", blocked.pairs.len() as u64);
-    // Probabilities only: the waterfall of each comparison is built below for the pairs
-    // kept (links and the review band), not for millions of candidates.
-    let probabilities: Vec<f64> = blocked
+    // Probabilities only, and only of the pairs that can link, support a link or need
+    // review: the waterfall of each comparison is built below for those, not for millions
+    // of candidates.
+    let lowest = settings.support.min(settings.threshold);
+    let kept: Vec<(usize, f64)> = blocked
         .pairs
         .iter()
         .zip(&vectors)
-        .map(|(&(a, b), v)| {
+        .enumerate()
+        .filter_map(|(index, (&(a, b), v))| {
             let pair = (&prepared[a as usize], &prepared[b as usize]);
-            predict::probability(&model, &comparisons, v, Some(pair))
+            let probability = predict::probability(&model, &comparisons, v, Some(pair));
+            (probability >= lowest.min(settings.review_from)).then_some((index, probability))
         })
         .collect();
     progress.finish();
@@ -193,16 +204,16 @@ pub fn link_with_progress(
         .filter_map(|&(a, b, same)| Some((*index_of.get(&a)?, *index_of.get(&b)?, same)))
         .collect();
     // Only pairs that can link or support a link matter to clustering.
-    let lowest = settings.support.min(settings.threshold);
-    let edges: Vec<cluster::Edge> = blocked
-        .pairs
+    let edges: Vec<cluster::Edge> = kept
         .iter()
-        .zip(&probabilities)
-        .filter(|&(_, &probability)| probability >= lowest)
-        .map(|(&(a, b), &probability)| cluster::Edge {
-            a: a as usize,
-            b: b as usize,
-            probability,
+        .filter(|&&(_, probability)| probability >= lowest)
+        .map(|&(index, probability)| {
+            let (a, b) = blocked.pairs[index];
+            cluster::Edge {
+                a: a as usize,
+                b: b as usize,
+                probability,
+            }
         })
         .collect();
     let lists: Vec<u32> = prepared.iter().map(|r| r.list).collect();
@@ -227,13 +238,12 @@ pub fn link_with_progress(
         .iter()
         .map(|&(x, y, _)| (x.min(y), x.max(y)))
         .collect();
-    let mut pairs: Vec<PairOutcome> = blocked
-        .pairs
+    let mut pairs: Vec<PairOutcome> = kept
         .iter()
-        .zip(&vectors)
-        .zip(&probabilities)
-        .filter(|(_, probability)| **probability >= settings.review_from)
-        .map(|((&(a, b), vector), _)| {
+        .filter(|&&(_, probability)| probability >= settings.review_from)
+        .map(|&(index, _)| {
+            let (a, b) = blocked.pairs[index];
+            let vector = &vectors[index];
             let (a, b) = (a as usize, b as usize);
             let score = predict::score(
                 &model,

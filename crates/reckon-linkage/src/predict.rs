@@ -37,9 +37,10 @@ fn level_bits(
     comparison: &Comparison,
     index: usize,
     level: usize,
+    vector: &Vector,
     pair: Option<(&LinkRecord, &LinkRecord)>,
 ) -> f64 {
-    let mut bits = (model.m[index][level] / model.u[index][level]).log2();
+    let mut bits = (model.m_of(vector, index) / model.u_of(vector, index)).log2();
     if level == 0
         && comparison.term_frequency
         && let Some((a, _)) = pair
@@ -80,8 +81,8 @@ pub fn score(
             });
             continue;
         }
-        let level = usize::from(level);
-        let bits = level_bits(model, comparison, index, level, pair);
+        let level = usize::from(crate::comparison::level_of(level));
+        let bits = level_bits(model, comparison, index, level, vector, pair);
         weight += bits;
         contributions.push(Contribution {
             field: comparison.name.clone(),
@@ -109,7 +110,8 @@ pub fn probability(
         if level == MISSING {
             continue;
         }
-        weight += level_bits(model, comparison, index, usize::from(level), pair);
+        let level = usize::from(crate::comparison::level_of(level));
+        weight += level_bits(model, comparison, index, level, vector, pair);
     }
     1.0 / (1.0 + (-weight).exp2())
 }
@@ -149,6 +151,12 @@ mod tests {
         let model = Model {
             m: vec![vec![0.9, 0.1]],
             u: vec![vec![0.05, 0.95]],
+            u_groups: vec![vec![vec![0.05, 0.95]]; crate::training::GROUPS],
+            groups: crate::training::Groups {
+                name_field: None,
+                agreeing_up_to: 0,
+                name_levels: 0,
+            },
             prior: 0.1,
             n_random_pairs: 0,
             typical_frequency: vec![0.1],
@@ -157,6 +165,7 @@ mod tests {
             id: 0,
             list: 0,
             name: reckon_names::normalize("").0,
+            name_id: 0,
             sex: None,
             birth_year: None,
             event_days: None,

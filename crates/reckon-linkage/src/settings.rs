@@ -94,6 +94,11 @@ pub struct BlockingSpec {
     pub name: String,
     /// `column` or `column:transform`, all of which must agree.
     pub keys: Vec<String>,
+    /// This rule's own limit on a block's records (after splitting), instead of the
+    /// settings' `max_block`: a broad rule (one name token and a date) is worth its cost on
+    /// small lists and skipped on large ones, where its blocks are all namesakes.
+    #[serde(default)]
+    pub max_block: Option<usize>,
 }
 
 /// The whole specification.
@@ -118,6 +123,12 @@ pub struct Settings {
     /// still bring true pairs together. The report says how many were skipped.
     #[serde(default = "default_max_block")]
     pub max_block: usize,
+    /// Blocks with more records than this are split by place, and parts still larger by
+    /// event day, before any is skipped: a namesake block of a million-record run ("Жұмабаев
+    /// С.", hundreds of records) becomes a few dozen small ones. A record without a place
+    /// (or without an exact day) joins every part, so that nothing it could match is lost.
+    #[serde(default = "default_split_above")]
+    pub split_above: usize,
     /// Seed for the random pairs that start u.
     #[serde(default = "default_seed")]
     pub seed: u64,
@@ -149,6 +160,10 @@ fn default_support() -> f64 {
 
 fn default_max_block() -> usize {
     300
+}
+
+fn default_split_above() -> usize {
+    40
 }
 
 fn default_seed() -> u64 {
@@ -290,16 +305,21 @@ impl Default for Settings {
             scale: Scale::default(),
             term_frequency,
         };
-        let rule = |name: &str, keys: &[&str]| BlockingSpec {
+        let rule = |name: &str, keys: &[&str], max_block: Option<usize>| BlockingSpec {
             name: name.to_string(),
             keys: keys.iter().map(|k| k.to_string()).collect(),
+            max_block,
         };
+        // One name token with the date is a broad net: worth it on small lists, skipped
+        // where a token and a day hold dozens of namesakes.
+        let broad = Some(30);
         Settings {
             threshold: default_threshold(),
             review_from: default_review_from(),
             support: default_support(),
             one_record_per_list: false,
             max_block: default_max_block(),
+            split_above: default_split_above(),
             seed: default_seed(),
             text_columns: Vec::new(),
             comparisons: vec![
@@ -311,22 +331,37 @@ impl Default for Settings {
                 comparison("place", Kind::Place, false),
             ],
             blocking: vec![
-                rule("two name tokens", &["name:pairs"]),
-                rule("name token and another's initial", &["name:token_initial"]),
-                rule("name token and event date", &["name:loose", "event_date"]),
+                rule("two name tokens", &["name:pairs"], None),
+                rule(
+                    "name token and another's initial",
+                    &["name:token_initial"],
+                    None,
+                ),
+                rule(
+                    "name token and event date",
+                    &["name:loose", "event_date"],
+                    broad,
+                ),
                 rule(
                     "name skeleton and event date",
                     &["name:skeleton", "event_date"],
+                    broad,
                 ),
                 rule(
                     "name sound and event date",
                     &["name:phonetic", "event_date"],
+                    broad,
                 ),
                 rule(
                     "surname stem and event date",
                     &["surname_stem", "event_date"],
+                    broad,
                 ),
-                rule("father's name and birth year", &["father", "birth_year"]),
+                rule(
+                    "father's name and birth year",
+                    &["father", "birth_year"],
+                    None,
+                ),
             ],
         }
     }

@@ -3,16 +3,23 @@
 use std::collections::HashMap;
 
 use crate::LinkRecord;
-use crate::comparison::{self, Comparison, MISSING, Vector};
+use crate::comparison::{self, CONDITIONED, Comparison, MISSING, Vector, level_of};
 
 /// m and u probabilities per field and level, and the prior match probability among
 /// candidate pairs.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Model {
-    /// `m[field][level]`: P(level | same person).
+    /// `m[field][level]`: P(level | same person). The person-name comparison has twice its
+    /// levels: first for pairs blocking found by names alone, then for pairs it conditioned
+    /// on another field ([`Groups`]).
     pub m: Vec<Vec<f64>>,
-    /// `u[field][level]`: P(level | different persons).
+    /// `u[field][level]`: P(level | different persons) for pairs of group 0 (blocking did
+    /// not condition them, and their names do not agree): the u shown beside m.
     pub u: Vec<Vec<f64>>,
+    /// u of every field for each of the four [`Groups`] (index 0 is `u`).
+    pub u_groups: Vec<Vec<Vec<f64>>>,
+    /// What decides a pair's group.
+    pub groups: Groups,
     /// P(same person) for a candidate pair.
     pub prior: f64,
     /// Random pairs drawn to estimate u.
@@ -21,6 +28,69 @@ pub struct Model {
     /// (Σ f² / Σ f over records), the reference of term-frequency adjustments; 0 where
     /// the comparison does not adjust.
     pub typical_frequency: Vec<f64>,
+}
+
+/// Where u depends on how the names compare and on how blocking chose the pair.
+///
+/// Different persons whose names agree are namesakes: they share a day, a place or an age
+/// only by chance, as random pairs do. Different persons whose names do not agree passed
+/// blocking for another reason: the rules pair weak name keys with the event date or the
+/// father's name. And pairs from a rule keyed on the date or place, or from a large block
+/// split by place and day, share those because blocking chose them so. One u per field
+/// for all of these mixes them: within 300,000 records it made the event date look like no
+/// evidence at all (m = u = 0.61), and namesakes on the same day and place took the
+/// "match" class. So u is learned apart in four groups: names agreeing or not, times pairs
+/// blocking conditioned on date or place or not. The name comparison itself is learned
+/// jointly with how blocking chose the pair (twice its levels, for m and u alike): a pair
+/// found by its names alone has, for that very reason, names that agree, so the two are
+/// one piece of evidence, not two. Other fields' m is one for all: a person's records
+/// agree alike on day and place however they were found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Groups {
+    /// The person-name comparison, if the settings have one.
+    pub name_field: Option<usize>,
+    /// Levels `0..=agreeing_up_to` of that comparison count as agreeing names.
+    pub agreeing_up_to: u8,
+    /// How many levels the name comparison has.
+    pub name_levels: usize,
+}
+
+/// How many groups u is learned in.
+pub const GROUPS: usize = 4;
+
+/// A group with fewer candidate pairs than this uses u over all pairs: a few hundred
+/// records leave some groups nearly empty, and their u would be guesses.
+const MIN_GROUP_PAIRS: f64 = 2000.0;
+
+impl Groups {
+    /// Where a field's level of the vector (not missing) is counted: the group whose u it
+    /// uses (1 if the names agree, plus 2 if blocking chose the pair by this field), and
+    /// its index in m and u. The name's levels are one distribution in group 0, doubled by
+    /// whether blocking chose the pair by anything besides the name.
+    pub fn cell(self, vector: &Vector, field: usize) -> (usize, usize) {
+        let level = usize::from(level_of(vector[field]));
+        let conditioned = usize::from(vector[field] & CONDITIONED != 0);
+        if self.name_field == Some(field) {
+            return (0, level + self.name_levels * conditioned);
+        }
+        let agree = self.name_field.is_some_and(|name| {
+            vector[name] != MISSING && level_of(vector[name]) <= self.agreeing_up_to
+        });
+        (usize::from(agree) + 2 * conditioned, level)
+    }
+}
+
+impl Model {
+    /// m of a field of this vector (not missing).
+    pub fn m_of(&self, vector: &Vector, field: usize) -> f64 {
+        self.m[field][self.groups.cell(vector, field).1]
+    }
+
+    /// u of a field of this vector (not missing), from its group.
+    pub fn u_of(&self, vector: &Vector, field: usize) -> f64 {
+        let (group, index) = self.groups.cell(vector, field);
+        self.u_groups[group][field][index]
+    }
 }
 
 /// Probabilities are kept away from 0 and 1 so that no single field is a veto.
@@ -143,7 +213,13 @@ pub fn train(
         // Too few pairs to learn from: the starting values stand.
         return Model {
             m: initial_m(comparisons),
+            u_groups: vec![random_u.clone(); GROUPS],
             u: random_u,
+            groups: Groups {
+                name_field: None,
+                agreeing_up_to: 0,
+                name_levels: 0,
+            },
             prior: 0.3,
             n_random_pairs,
             typical_frequency: vec![0.0; comparisons.len()],
@@ -175,12 +251,38 @@ pub fn train(
         .map_or(1, |l| l as usize + 1);
     let most_matches = records.len() as f64 * (n_lists.max(2) - 1) as f64 / 2.0;
     let prior_cap = (most_matches / candidates.len().max(1) as f64).clamp(FLOOR, 0.5);
-    let (m, u, prior) = em(
+    // Levels up to "token and initial" count as agreeing names.
+    let name_field = (comparisons.len() > 1)
+        .then(|| {
+            comparisons
+                .iter()
+                .position(|c| c.kind == crate::settings::Kind::PersonName)
+        })
+        .flatten();
+    let groups = Groups {
+        name_field,
+        agreeing_up_to: 2,
+        name_levels: name_field.map_or(0, |f| comparisons[f].levels().len()),
+    };
+    let (mut m_start, mut u_start) = (initial_m(comparisons), random_u);
+    if let Some(field) = name_field {
+        // Most persons' records are found by their names alone; most pairs blocking
+        // conditions on a date or place are different persons.
+        let split = |levels: &[f64], free: f64| -> Vec<f64> {
+            let mut out: Vec<f64> = levels.iter().map(|p| p * free).collect();
+            out.extend(levels.iter().map(|p| p * (1.0 - free)));
+            out
+        };
+        m_start[field] = split(&m_start[field], 0.9);
+        u_start[field] = split(&u_start[field], 0.3);
+    }
+    let fit = em(
         &monotone_fields,
+        groups,
         &session,
         &known_different,
-        initial_m(comparisons),
-        random_u,
+        m_start,
+        u_start,
         prior_cap.min(0.3),
         prior_cap,
     );
@@ -196,9 +298,11 @@ pub fn train(
         })
         .collect();
     Model {
-        m,
-        u,
-        prior,
+        m: fit.m,
+        u: fit.u[0].clone(),
+        u_groups: fit.u,
+        groups,
+        prior: fit.prior,
         n_random_pairs,
         typical_frequency,
     }
@@ -256,19 +360,34 @@ fn expert_u(comparisons: &[Comparison]) -> Vec<Vec<f64>> {
 /// cannot drive a probability to an extreme.
 const PSEUDO_COUNT: f64 = 2.0;
 
-/// Expectation–maximisation of m, u and the prior over weighted comparison patterns.
+/// What EM found: m, u of each of the [`Groups`], and the prior.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Fit {
+    pub m: Vec<Vec<f64>>,
+    pub u: Vec<Vec<Vec<f64>>>,
+    pub prior: f64,
+}
+
+/// Expectation–maximisation of m, u (in [`Groups`]) and the prior over weighted comparison
+/// patterns.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn em(
     monotone_fields: &[bool],
+    groups: Groups,
     patterns: &[(Vector, f64)],
     known_different: &[(Vector, f64)],
     m_start: Vec<Vec<f64>>,
     u_start: Vec<Vec<f64>>,
     prior_start: f64,
     prior_cap: f64,
-) -> (Vec<Vec<f64>>, Vec<Vec<f64>>, f64) {
-    let (mut m, mut u, mut prior) = (m_start.clone(), u_start.clone(), prior_start);
+) -> Fit {
+    let mut fit = Fit {
+        m: m_start.clone(),
+        u: vec![u_start.clone(); GROUPS],
+        prior: prior_start,
+    };
     if patterns.is_empty() {
-        return (m, u, prior);
+        return fit;
     }
     let pseudo = |start: &[Vec<f64>]| -> Vec<Vec<f64>> {
         start
@@ -276,39 +395,86 @@ pub(crate) fn em(
             .map(|levels| levels.iter().map(|p| p * PSEUDO_COUNT).collect())
             .collect()
     };
+    let fields = fit.m.len();
     for _ in 0..1000 {
         let mut m_counts = pseudo(&m_start);
-        let mut u_counts = pseudo(&u_start);
+        let mut u_counts = vec![pseudo(&u_start); GROUPS];
+        let mut group_sizes = vec![vec![0.0; fields]; GROUPS];
         // Pairs known to be different persons count towards u as they are.
         for (vector, count) in known_different {
-            for (field, &level) in vector.iter().enumerate().take(u.len()) {
+            for (field, &level) in vector.iter().enumerate().take(fields) {
                 if level != MISSING {
-                    u_counts[field][usize::from(level)] += count;
+                    let (group, index) = groups.cell(vector, field);
+                    u_counts[group][field][index] += count;
+                    group_sizes[group][field] += count;
                 }
             }
         }
         let (mut expected_matches, mut total) = (0.0, 0.0);
         for (vector, count) in patterns {
-            let p = posterior(&m, &u, prior, vector);
+            let p = posterior(&fit, groups, vector);
             expected_matches += p * count;
             total += count;
-            for (field, &level) in vector.iter().enumerate().take(m.len()) {
+            for (field, &level) in vector.iter().enumerate().take(fields) {
                 if level != MISSING {
-                    m_counts[field][usize::from(level)] += p * count;
-                    u_counts[field][usize::from(level)] += (1.0 - p) * count;
+                    let (group, index) = groups.cell(vector, field);
+                    m_counts[field][index] += p * count;
+                    u_counts[group][field][index] += (1.0 - p) * count;
+                    group_sizes[group][field] += count;
                 }
             }
         }
-        let new_u: Vec<Vec<f64>> = u_counts.iter().map(|c| normalise(c)).collect();
+        // u over all pairs: what a group too small to learn from uses, and what m's
+        // order of evidence is judged against.
+        let pooled_u: Vec<Vec<f64>> = (0..fields)
+            .map(|field| {
+                let mut sum = vec![0.0; u_start[field].len()];
+                for group in &u_counts {
+                    for (s, c) in sum.iter_mut().zip(&group[field]) {
+                        *s += c;
+                    }
+                }
+                normalise(&sum)
+            })
+            .collect();
+        let mut new_u: Vec<Vec<Vec<f64>>> = u_counts
+            .iter()
+            .zip(&group_sizes)
+            .map(|(group, sizes)| {
+                group
+                    .iter()
+                    .zip(sizes)
+                    .zip(&pooled_u)
+                    .map(|((c, &size), pooled)| {
+                        if size >= MIN_GROUP_PAIRS {
+                            normalise(c)
+                        } else {
+                            pooled.clone()
+                        }
+                    })
+                    .collect()
+            })
+            .collect();
+        if let Some(field) = groups.name_field {
+            for group in 1..GROUPS {
+                new_u[group][field] = new_u[0][field].clone();
+            }
+        }
         let new_m: Vec<Vec<f64>> = m_counts
             .iter()
-            .zip(&new_u)
+            .zip(&pooled_u)
             .enumerate()
             .map(|(field, (c, u))| {
-                if monotone_fields.get(field).copied().unwrap_or(false) {
-                    normalise(&monotone(c, u))
-                } else {
+                if !monotone_fields.get(field).copied().unwrap_or(false) {
                     normalise(c)
+                } else if groups.name_field == Some(field) {
+                    // Each half (found by names alone, conditioned) is ordered on its own.
+                    let (free, conditioned) = c.split_at(groups.name_levels);
+                    let mut ordered = monotone(free, &u[..groups.name_levels]);
+                    ordered.extend(monotone(conditioned, &u[groups.name_levels..]));
+                    normalise(&ordered)
+                } else {
+                    normalise(&monotone(c, u))
                 }
             })
             .collect();
@@ -316,16 +482,26 @@ pub(crate) fn em(
         let change = new_m
             .iter()
             .flatten()
-            .zip(m.iter().flatten())
-            .chain(new_u.iter().flatten().zip(u.iter().flatten()))
+            .zip(fit.m.iter().flatten())
+            .chain(
+                new_u
+                    .iter()
+                    .flatten()
+                    .flatten()
+                    .zip(fit.u.iter().flatten().flatten()),
+            )
             .map(|(a, b)| (a - b).abs())
-            .fold((new_prior - prior).abs(), f64::max);
-        (m, u, prior) = (new_m, new_u, new_prior);
+            .fold((new_prior - fit.prior).abs(), f64::max);
+        fit = Fit {
+            m: new_m,
+            u: new_u,
+            prior: new_prior,
+        };
         if change < 1e-8 {
             break;
         }
     }
-    (m, u, prior)
+    fit
 }
 
 /// Levels are ordered from the strongest agreement down, so the evidence they carry,
@@ -361,13 +537,13 @@ fn monotone(m_counts: &[f64], u: &[f64]) -> Vec<f64> {
     out
 }
 
-/// P(same person | vector) under the model.
-pub fn posterior(m: &[Vec<f64>], u: &[Vec<f64>], prior: f64, vector: &Vector) -> f64 {
-    let mut log_ratio = (prior / (1.0 - prior)).ln();
-    for (field, &level) in vector.iter().enumerate().take(m.len()) {
+/// P(same person | vector) under the fit so far.
+fn posterior(fit: &Fit, groups: Groups, vector: &Vector) -> f64 {
+    let mut log_ratio = (fit.prior / (1.0 - fit.prior)).ln();
+    for (field, &level) in vector.iter().enumerate().take(fit.m.len()) {
         if level != MISSING {
-            let level = usize::from(level);
-            log_ratio += (m[field][level] / u[field][level]).ln();
+            let (group, index) = groups.cell(vector, field);
+            log_ratio += (fit.m[field][index] / fit.u[group][field][index]).ln();
         }
     }
     1.0 / (1.0 + (-log_ratio).exp())
@@ -437,8 +613,13 @@ mod tests {
             .collect();
         let comparisons = draw.comparisons.clone();
         let flat = draw.flat();
-        let (m, u, prior) = em(
+        let fit = em(
             &[],
+            Groups {
+                name_field: None,
+                agreeing_up_to: 0,
+                name_levels: 0,
+            },
             &patterns(vectors.into_iter()),
             &[],
             initial_m(&comparisons),
@@ -446,7 +627,11 @@ mod tests {
             0.5,
             1.0 - FLOOR,
         );
-        assert_recovered((&m, &u, prior), (&true_m, &true_u, 0.2), (0.02, 0.02));
+        assert_recovered(
+            (&fit.m, &fit.u[0], fit.prior),
+            (&true_m, &true_u, 0.2),
+            (0.02, 0.02),
+        );
     }
 
     /// Checks EM's m, u (agreement level) and prior against the truth, within tolerances.
@@ -484,8 +669,13 @@ mod tests {
             .collect();
         let comparisons = draw.comparisons.clone();
         let flat = draw.flat();
-        let (m, u, prior) = em(
+        let fit = em(
             &[],
+            Groups {
+                name_field: None,
+                agreeing_up_to: 0,
+                name_levels: 0,
+            },
             &patterns(mixed.into_iter()),
             &patterns(known_different.into_iter()),
             initial_m(&comparisons),
@@ -493,6 +683,110 @@ mod tests {
             0.3,
             1.0 - FLOOR,
         );
-        assert_recovered((&m, &u, prior), (&true_m, &true_u, 0.1), (0.03, 0.01));
+        assert_recovered(
+            (&fit.m, &fit.u[0], fit.prior),
+            (&true_m, &true_u, 0.1),
+            (0.03, 0.01),
+        );
+    }
+
+    /// Issue 4 (the million-record run): namesakes share a day by chance, while pairs
+    /// blocking found by the date share it by construction. With one u for both, the date
+    /// looked like no evidence (m = u) and namesakes on the same day took the "match"
+    /// class. Learned apart, the date tells a person from a namesake again.
+    #[test]
+    fn u_is_learned_apart_for_namesakes_and_for_pairs_blocking_chose_by_date() {
+        let comparisons = comparison::comparisons(&crate::Settings::default());
+        let field =
+            |kind: crate::settings::Kind| comparisons.iter().position(|c| c.kind == kind).unwrap();
+        use crate::settings::Kind;
+        let (name, date, place, year) = (
+            field(Kind::PersonName),
+            field(Kind::EventDate),
+            field(Kind::Place),
+            field(Kind::BirthYear),
+        );
+        let last = |f: usize| (comparisons[f].levels().len() - 1) as u8;
+        let mut rng = SplitMix64(5);
+        let mut chance = |p: f64| ((rng.next() >> 11) as f64 / (1u64 << 53) as f64) < p;
+        let mut vectors = Vec::new();
+        for i in 0..60_000 {
+            let mut v = [MISSING; crate::settings::MAX_COMPARISONS];
+            match i % 10 {
+                // Matches (10%): names agree, the same day, place and age.
+                0 => {
+                    v[name] = 0;
+                    v[date] = if chance(0.95) { 0 } else { 1 };
+                    v[place] = if chance(0.98) { 0 } else { last(place) };
+                    v[year] = if chance(0.95) { 0 } else { last(year) };
+                }
+                // Namesakes (40%): names agree, day, place and age by chance.
+                1..=4 => {
+                    v[name] = 0;
+                    v[date] = if chance(0.25) { 0 } else { last(date) };
+                    v[place] = if chance(0.4) { 0 } else { last(place) };
+                    v[year] = if chance(0.1) { 0 } else { last(year) };
+                }
+                // Pairs blocking chose by one name token and the date (50%).
+                _ => {
+                    v[name] = (last(name) - 1) | CONDITIONED;
+                    v[date] = CONDITIONED;
+                    v[place] = if chance(0.4) { 0 } else { last(place) };
+                    v[year] = if chance(0.1) { 0 } else { last(year) };
+                }
+            }
+            vectors.push(v);
+        }
+        // The same vectors without the marks of how blocking chose them.
+        let unmarked = patterns(vectors.iter().map(|v| v.map(level_of)));
+        let patterns = patterns(vectors.into_iter());
+        let comparisons_levels = |f: usize| comparisons[f].levels().len();
+        let start_u: Vec<Vec<f64>> = (0..comparisons.len())
+            .map(|f| vec![1.0 / comparisons_levels(f) as f64; comparisons_levels(f)])
+            .collect();
+        let train = |groups: Groups, patterns: &[(Vector, f64)]| {
+            let (mut m, mut u) = (initial_m(&comparisons), start_u.clone());
+            if groups.name_field.is_some() {
+                let double = |levels: &[f64]| -> Vec<f64> {
+                    levels.iter().chain(levels).map(|p| p / 2.0).collect()
+                };
+                m[name] = double(&m[name]);
+                u[name] = double(&u[name]);
+            }
+            em(
+                &vec![true; comparisons.len()],
+                groups,
+                patterns,
+                &[],
+                m,
+                u,
+                0.3,
+                1.0 - FLOOR,
+            )
+        };
+        let grouped = Groups {
+            name_field: Some(name),
+            agreeing_up_to: 2,
+            name_levels: comparisons_levels(name),
+        };
+        let fit = train(grouped, &patterns);
+        // Namesakes' u of the same day is their chance rate, and a match's m is high: the
+        // same day is evidence between two records whose names agree.
+        let (group, _) = grouped.cell(&[0; crate::settings::MAX_COMPARISONS], date);
+        assert_eq!(group, 1);
+        let namesake_u = fit.u[1][date][0];
+        assert!((namesake_u - 0.25).abs() < 0.02, "u {namesake_u}");
+        let bits = (fit.m[date][0] / namesake_u).log2();
+        assert!(bits > 1.5, "the same day gives {bits} bits");
+        assert!((fit.prior - 0.1).abs() < 0.01, "prior {}", fit.prior);
+        // One u for all: the same day counts for far less.
+        let no_groups = Groups {
+            name_field: None,
+            agreeing_up_to: 0,
+            name_levels: 0,
+        };
+        let pooled = train(no_groups, &unmarked);
+        let pooled_bits = (pooled.m[date][0] / pooled.u[0][date][0]).log2();
+        assert!(pooled_bits < bits - 1.0, "{pooled_bits} against {bits}");
     }
 }

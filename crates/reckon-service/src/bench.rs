@@ -587,6 +587,32 @@ pub fn linkage(
         .filter(|&&(a, b)| truth.get(&i64::from(a)) == truth.get(&i64::from(b)))
         .count();
     let blocking_recall = kept as f64 / scores.true_pairs.max(1) as f64;
+    // What EM should find: m among the true pairs blocking kept, and the share of
+    // candidates that are true pairs.
+    let mut true_m: Vec<Vec<f64>> = result
+        .comparisons
+        .iter()
+        .map(|c| vec![0.0; c.levels().len()])
+        .collect();
+    for &(a, b) in &blocked.pairs {
+        if truth.get(&i64::from(a)) == truth.get(&i64::from(b)) {
+            let vector = reckon_linkage::comparison::compare(
+                &result.comparisons,
+                &prepared[a as usize],
+                &prepared[b as usize],
+            );
+            for (field, counts) in true_m.iter_mut().enumerate() {
+                if let Some(level) = counts.get_mut(usize::from(vector[field])) {
+                    *level += 1.0;
+                }
+            }
+        }
+    }
+    for counts in &mut true_m {
+        let total: f64 = counts.iter().sum();
+        counts.iter_mut().for_each(|c| *c /= total.max(1.0));
+    }
+    let true_prior = kept as f64 / blocked.pairs.len().max(1) as f64;
     // Where recall is lost after blocking: true pairs scored at or above the threshold,
     // against true pairs the clusters hold.
     let scored_true = result
@@ -635,22 +661,43 @@ pub fn linkage(
     }
     let _ = writeln!(
         out,
-        "| match prior among candidates (EM) | {:.5} |",
+        "| match prior among candidates (EM / true) | {:.5} / {true_prior:.5} |",
         result.model.prior
     );
     for (index, comparison) in result.comparisons.iter().enumerate() {
-        let levels: Vec<String> = comparison
-            .levels()
+        // The name comparison has its levels twice: found by names alone, conditioned.
+        let names = comparison.levels();
+        let labels: Vec<String> = (0..result.model.m[index].len())
+            .map(|i| {
+                let name = names[i % names.len()];
+                if i < names.len() {
+                    name.to_string()
+                } else {
+                    format!("{name} (conditioned)")
+                }
+            })
+            .collect();
+        let levels: Vec<String> = labels
             .iter()
             .enumerate()
             .map(|(level, name)| {
-                format!(
-                    "{name} {:.3}/{:.3}",
-                    result.model.m[index][level], result.model.u[index][level]
-                )
+                let u: Vec<String> = result
+                    .model
+                    .u_groups
+                    .iter()
+                    .map(|group| format!("{:.3}", group[index][level]))
+                    .collect();
+                format!("{name} {:.3}/{}", result.model.m[index][level], u.join("/"))
             })
             .collect();
         let _ = writeln!(out, "| m/u {} | {} |", comparison.name, levels.join("; "));
+        let truth: Vec<String> = true_m[index].iter().map(|m| format!("{m:.3}")).collect();
+        let _ = writeln!(
+            out,
+            "| true m {} (among candidates) | {} |",
+            comparison.name,
+            truth.join("; ")
+        );
     }
     for (stage, seconds) in &result.timings {
         let _ = writeln!(out, "| {stage} | {seconds:.2} s |");
