@@ -152,11 +152,7 @@ mod tests {
             m: vec![vec![0.9, 0.1]],
             u: vec![vec![0.05, 0.95]],
             u_groups: vec![vec![vec![0.05, 0.95]]; crate::training::GROUPS],
-            groups: crate::training::Groups {
-                name_field: None,
-                agreeing_up_to: 0,
-                name_levels: 0,
-            },
+            groups: crate::training::Groups::NONE,
             prior: 0.1,
             n_random_pairs: 0,
             typical_frequency: vec![0.1],

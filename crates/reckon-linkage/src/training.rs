@@ -63,6 +63,13 @@ pub const GROUPS: usize = 4;
 const MIN_GROUP_PAIRS: f64 = 2000.0;
 
 impl Groups {
+    /// No person-name comparison: u is grouped only by how blocking chose each field.
+    pub const NONE: Groups = Groups {
+        name_field: None,
+        agreeing_up_to: 0,
+        name_levels: 0,
+    };
+
     /// Where a field's level of the vector (not missing) is counted: the group whose u it
     /// uses (1 if the names agree, plus 2 if blocking chose the pair by this field), and
     /// its index in m and u. The name's levels are one distribution in group 0, doubled by
@@ -215,11 +222,7 @@ pub fn train(
             m: initial_m(comparisons),
             u_groups: vec![random_u.clone(); GROUPS],
             u: random_u,
-            groups: Groups {
-                name_field: None,
-                agreeing_up_to: 0,
-                name_levels: 0,
-            },
+            groups: Groups::NONE,
             prior: 0.3,
             n_random_pairs,
             typical_frequency: vec![0.0; comparisons.len()],
@@ -615,11 +618,7 @@ mod tests {
         let flat = draw.flat();
         let fit = em(
             &[],
-            Groups {
-                name_field: None,
-                agreeing_up_to: 0,
-                name_levels: 0,
-            },
+            Groups::NONE,
             &patterns(vectors.into_iter()),
             &[],
             initial_m(&comparisons),
@@ -671,11 +670,7 @@ mod tests {
         let flat = draw.flat();
         let fit = em(
             &[],
-            Groups {
-                name_field: None,
-                agreeing_up_to: 0,
-                name_levels: 0,
-            },
+            Groups::NONE,
             &patterns(mixed.into_iter()),
             &patterns(known_different.into_iter()),
             initial_m(&comparisons),
@@ -780,11 +775,7 @@ mod tests {
         assert!(bits > 1.5, "the same day gives {bits} bits");
         assert!((fit.prior - 0.1).abs() < 0.01, "prior {}", fit.prior);
         // One u for all: the same day counts for far less.
-        let no_groups = Groups {
-            name_field: None,
-            agreeing_up_to: 0,
-            name_levels: 0,
-        };
+        let no_groups = Groups::NONE;
         let pooled = train(no_groups, &unmarked);
         let pooled_bits = (pooled.m[date][0] / pooled.u[0][date][0]).log2();
         assert!(pooled_bits < bits - 1.0, "{pooled_bits} against {bits}");
