@@ -478,6 +478,49 @@ fn peak_memory_mb() -> Option<f64> {
     Some(kb / 1024.0)
 }
 
+/// True pairs that the fields every list gives (name, day, place) cannot settle: one of the
+/// two lists also holds another person with the same given name, surname, day and place,
+/// whose record could stand in for the true one. Only an age or a father's name, where
+/// both records give one, can tell them apart. Returns (ambiguous, all true pairs).
+fn ambiguous_pairs(
+    persons: &[reckon_synth::Person],
+    lists: &[(String, Vec<reckon_model::ListRecord>, Vec<String>)],
+) -> (usize, usize) {
+    use std::collections::HashMap;
+    let by_id: HashMap<&str, &reckon_synth::Person> =
+        persons.iter().map(|p| (p.id.as_str(), p)).collect();
+    // Given name, surname, day and place.
+    type Key<'a> = (&'a str, &'a str, u8, usize);
+    fn key(p: &reckon_synth::Person) -> Key<'_> {
+        (&p.given, &p.surname, p.day, p.city)
+    }
+    // Per list, how many persons hold each key; per person, the lists holding them.
+    let mut holders: HashMap<(usize, Key<'_>), usize> = HashMap::new();
+    let mut lists_of: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (index, (_, _, list_persons)) in lists.iter().enumerate() {
+        for id in list_persons {
+            if let Some(person) = by_id.get(id.as_str()) {
+                *holders.entry((index, key(person))).or_default() += 1;
+                lists_of.entry(id.as_str()).or_default().push(index);
+            }
+        }
+    }
+    let (mut ambiguous, mut all) = (0, 0);
+    for (id, held) in &lists_of {
+        let person = by_id[id];
+        let crowded = |list: usize| holders[&(list, key(person))] > 1;
+        for (i, &first) in held.iter().enumerate() {
+            for &second in &held[i + 1..] {
+                all += 1;
+                if crowded(first) || crowded(second) {
+                    ambiguous += 1;
+                }
+            }
+        }
+    }
+    (ambiguous, all)
+}
+
 /// Linkage at scale on the demo scenario's cross-script lists: candidate pairs, blocking
 /// recall, pairwise precision, recall and F1, time per stage and peak memory.
 pub fn linkage(
@@ -556,6 +599,7 @@ pub fn linkage(
         .count();
     let namesake_share = namesakes as f64 / documented.len().max(1) as f64;
     let n_documented = documented.len();
+    let (ambiguous, all_true_pairs) = ambiguous_pairs(&scenario.persons, &lists);
     // The generated files and persons are not linkage's to hold: free them before it runs,
     // so that peak memory measures what a user's run on these lists would hold.
     drop((documented, full_names, scenario));
@@ -642,6 +686,11 @@ pub fn linkage(
         "| documented persons sharing given name and surname with another | {namesakes} of {} ({:.1}%) |",
         n_documented,
         100.0 * namesake_share
+    );
+    let _ = writeln!(
+        out,
+        "| true pairs a namesake on the same day and place could stand in for (ambiguous on the fields every list gives) | {ambiguous} of {all_true_pairs} ({:.1}%) |",
+        100.0 * ambiguous as f64 / all_true_pairs.max(1) as f64
     );
     let _ = writeln!(out, "| candidate pairs | {} |", result.n_candidate_pairs);
     let _ = writeln!(out, "| true pairs | {} |", scores.true_pairs);
