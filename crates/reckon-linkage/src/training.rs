@@ -595,6 +595,20 @@ mod tests {
             vector
         }
 
+        /// EM without groups or order constraints, from flat u and the starting m.
+        fn fit(&self, mixed: Vec<Vector>, known_different: Vec<Vector>, prior: f64) -> Fit {
+            em(
+                &[],
+                Groups::NONE,
+                &patterns(mixed.into_iter()),
+                &patterns(known_different.into_iter()),
+                initial_m(&self.comparisons),
+                self.flat(),
+                prior,
+                1.0 - FLOOR,
+            )
+        }
+
         /// Flat starting u.
         fn flat(&self) -> Vec<Vec<f64>> {
             self.comparisons
@@ -614,18 +628,7 @@ mod tests {
         let vectors: Vec<Vector> = (0..50_000)
             .map(|i| draw.vector(if i % 5 == 0 { &true_m } else { &true_u }))
             .collect();
-        let comparisons = draw.comparisons.clone();
-        let flat = draw.flat();
-        let fit = em(
-            &[],
-            Groups::NONE,
-            &patterns(vectors.into_iter()),
-            &[],
-            initial_m(&comparisons),
-            flat,
-            0.5,
-            1.0 - FLOOR,
-        );
+        let fit = draw.fit(vectors, Vec::new(), 0.5);
         assert_recovered(
             (&fit.m, &fit.u[0], fit.prior),
             (&true_m, &true_u, 0.2),
@@ -666,18 +669,7 @@ mod tests {
         let mixed: Vec<Vector> = (0..50_000)
             .map(|i| draw.vector(if i % 10 == 0 { &true_m } else { &true_u }))
             .collect();
-        let comparisons = draw.comparisons.clone();
-        let flat = draw.flat();
-        let fit = em(
-            &[],
-            Groups::NONE,
-            &patterns(mixed.into_iter()),
-            &patterns(known_different.into_iter()),
-            initial_m(&comparisons),
-            flat,
-            0.3,
-            1.0 - FLOOR,
-        );
+        let fit = draw.fit(mixed, known_different, 0.3);
         assert_recovered(
             (&fit.m, &fit.u[0], fit.prior),
             (&true_m, &true_u, 0.1),
