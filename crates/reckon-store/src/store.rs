@@ -315,14 +315,23 @@ impl Store {
     /// wrapped project key): the audit entry names the value's SHA-256, never the value;
     /// SQLite's secure deletion overwrites the old row; the write-ahead log is emptied.
     pub fn set_secret_setting(&mut self, key: &str, value: &str, actor: &str) -> Result<(), Error> {
+        self.with_secure_deletion(|store| {
+            let tx = store.conn.transaction().context("starting a setting")?;
+            write_secret_setting(&tx, key, value, actor, &now_utc())?;
+            tx.commit().context("committing a setting")
+        })
+    }
+
+    /// Runs `work` with SQLite's secure deletion on, so that what it replaces is overwritten
+    /// with zeros rather than left in free pages, then empties the write-ahead log.
+    pub(crate) fn with_secure_deletion(
+        &mut self,
+        work: impl FnOnce(&mut Store) -> Result<(), Error>,
+    ) -> Result<(), Error> {
         self.conn
             .pragma_update(None, "secure_delete", true)
             .context("asking for secure deletion")?;
-        let result = (|| {
-            let tx = self.conn.transaction().context("starting a setting")?;
-            write_secret_setting(&tx, key, value, actor, &now_utc())?;
-            tx.commit().context("committing a setting")
-        })();
+        let result = work(self);
         let reset = self.conn.pragma_update(None, "secure_delete", false);
         result?;
         reset.context("resetting secure deletion")?;

@@ -277,16 +277,7 @@ impl Store {
     pub fn reseal(&mut self, plan: &Reseal, actor: &str) -> Result<(), Error> {
         // The old ciphertexts are overwritten with zeros, not left in free pages, and the
         // write-ahead log is emptied after the commit.
-        self.conn
-            .pragma_update(None, "secure_delete", true)
-            .context("asking for secure deletion")?;
-        let result = self.reseal_in_transaction(plan, actor);
-        let reset = self.conn.pragma_update(None, "secure_delete", false);
-        result?;
-        reset.context("resetting secure deletion")?;
-        self.conn
-            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
-            .context("checkpointing the write-ahead log")
+        self.with_secure_deletion(|store| store.reseal_in_transaction(plan, actor))
     }
 
     fn reseal_in_transaction(&mut self, plan: &Reseal, actor: &str) -> Result<(), Error> {
