@@ -173,102 +173,313 @@ fn token_similarity(a: &reckon_names::NameToken, b: &reckon_names::NameToken) ->
     best
 }
 
-/// Name tokens compared without allocating: names rarely have more than a handful.
-const MAX_TOKENS: usize = 8;
+/// Marks an initial among a name's items in a [`NameTable`]; the rest is its letter.
+const INITIAL: u32 = 1 << 31;
 
-/// Order-free comparison of the persons' own name tokens (surname first or last,
-/// patronymic present or not, initials). Tokens are gathered on the stack; a name of
-/// more than [`MAX_TOKENS`] tokens or initials goes to the heap.
-fn compare_names(a: &LinkRecord, b: &LinkRecord) -> u8 {
-    type Token<'a> = &'a reckon_names::NameToken;
-    // Full tokens and initials into a stack buffer, or `None` when they do not fit.
-    fn gather<'a>(
-        r: &'a LinkRecord,
-        full: &mut [Option<Token<'a>>; MAX_TOKENS],
-        initials: &mut [char; MAX_TOKENS],
-    ) -> Option<(usize, usize)> {
-        let (mut n_full, mut n_initials) = (0, 0);
-        for token in r.name.own_tokens() {
-            if token.role() == Role::Initial {
-                if let Some(c) = token.strict().chars().next() {
-                    *initials.get_mut(n_initials)? = c;
-                    n_initials += 1;
+/// Every record's own name tokens as numbers: full tokens by their strict key (one number
+/// per spelling, whoever wrote it), initials by their letter, so that comparing two names
+/// touches neither the records nor a string until two spellings meet for the first time.
+pub(crate) struct NameTable<'a> {
+    /// A token of each spelling, by number.
+    tokens: Vec<&'a reckon_names::NameToken>,
+    /// The first letter of each spelling's strict key (it meets the other side's initials).
+    first: Vec<char>,
+    /// Each spelling's loose keys as letter counts, to rule out similarity cheaply.
+    profiles: Vec<Vec<Profile>>,
+    /// Per record, its full tokens' numbers, then its initials ([`INITIAL`] | letter).
+    items: Vec<u32>,
+    /// Where each record's items begin in `items` (one more entry than records).
+    starts: Vec<u32>,
+}
+
+impl<'a> NameTable<'a> {
+    /// Numbers the spellings of every record's own name tokens.
+    pub(crate) fn new(records: impl IntoIterator<Item = &'a LinkRecord>) -> NameTable<'a> {
+        let records = records.into_iter();
+        let mut number: std::collections::HashMap<&'a str, u32, FastHash> =
+            std::collections::HashMap::default();
+        let mut table = NameTable {
+            tokens: Vec::new(),
+            first: Vec::new(),
+            profiles: Vec::new(),
+            items: Vec::with_capacity(records.size_hint().0 * 3),
+            starts: Vec::with_capacity(records.size_hint().0 + 1),
+        };
+        for record in records {
+            table.starts.push(table.items.len() as u32);
+            let initials_from = table.items.len();
+            for token in record.name.own_tokens() {
+                if token.role() == Role::Initial {
+                    if let Some(c) = token.strict().chars().next() {
+                        table.items.push(INITIAL | c as u32);
+                    }
+                    continue;
                 }
-            } else {
-                *full.get_mut(n_full)? = Some(token);
-                n_full += 1;
+                // A pair's table finds its few spellings by looking; a large one hashes.
+                let known = if table.tokens.len() <= 16 {
+                    table
+                        .tokens
+                        .iter()
+                        .position(|t| t.strict() == token.strict())
+                } else {
+                    number.get(token.strict()).map(|&id| id as usize)
+                };
+                let id = match known {
+                    Some(id) => id as u32,
+                    None => {
+                        let id = table.tokens.len() as u32;
+                        table.tokens.push(token);
+                        table
+                            .first
+                            .push(token.strict().chars().next().unwrap_or('\0'));
+                        table
+                            .profiles
+                            .push(token.loose().iter().map(|k| Profile::of(k)).collect());
+                        if table.tokens.len() > 16 {
+                            if number.is_empty() {
+                                for (i, t) in table.tokens.iter().enumerate() {
+                                    number.insert(t.strict(), i as u32);
+                                }
+                            } else {
+                                number.insert(token.strict(), id);
+                            }
+                        }
+                        id
+                    }
+                };
+                table.items.push(id);
             }
+            // Full tokens first, initials after, each in the order written.
+            table.items[initials_from..].sort_by_key(|item| item & INITIAL);
         }
-        Some((n_full, n_initials))
+        table.starts.push(table.items.len() as u32);
+        table
     }
-    fn gather_all(r: &LinkRecord) -> (Vec<Option<Token<'_>>>, Vec<char>) {
-        let own = || r.name.own_tokens();
-        (
-            own()
-                .filter(|t| t.role() != Role::Initial)
-                .map(Some)
-                .collect(),
-            own()
-                .filter(|t| t.role() == Role::Initial)
-                .filter_map(|t| t.strict().chars().next())
-                .collect(),
-        )
+
+    /// A record's full tokens and initials.
+    fn name(&self, record: usize) -> (&[u32], &[u32]) {
+        let items = &self.items[self.starts[record] as usize..self.starts[record + 1] as usize];
+        let split = items.partition_point(|item| item & INITIAL == 0);
+        items.split_at(split)
     }
-    let (mut full_a, mut full_b) = ([None; MAX_TOKENS], [None; MAX_TOKENS]);
-    let (mut initials_a, mut initials_b) = (['\0'; MAX_TOKENS], ['\0'; MAX_TOKENS]);
-    match (
-        gather(a, &mut full_a, &mut initials_a),
-        gather(b, &mut full_b, &mut initials_b),
-    ) {
-        (Some((fa, ia)), Some((fb, ib))) => match_tokens(
-            &full_a[..fa],
-            &initials_a[..ia],
-            &full_b[..fb],
-            &initials_b[..ib],
-        ),
-        _ => {
-            let ((ta, ia), (tb, ib)) = (gather_all(a), gather_all(b));
-            match_tokens(&ta, &ia, &tb, &ib)
+
+    /// The name level of two records ([`match_tokens`]), with token similarities
+    /// remembered in `cache` (or computed afresh without one).
+    fn level(&self, a: usize, b: usize, cache: Option<&mut TokenCache>) -> u8 {
+        let ((full_a, initials_a), (full_b, initials_b)) = (self.name(a), self.name(b));
+        let similarity = |x: u32, y: u32| {
+            let (x, y) = (x as usize, y as usize);
+            // Below what a comparison could use: no need to measure.
+            let possible = self.profiles[x].iter().any(|p| {
+                self.profiles[y]
+                    .iter()
+                    .any(|q| p.could_reach(q, LOWEST_USED))
+            });
+            if possible {
+                token_similarity(self.tokens[x], self.tokens[y])
+            } else {
+                0.0
+            }
+        };
+        let first = |x: u32| self.first[x as usize];
+        match cache {
+            Some(cache) => match_tokens(full_a, initials_a, full_b, initials_b, first, |x, y| {
+                cache.similarity(x, y, similarity)
+            }),
+            None => match_tokens(full_a, initials_a, full_b, initials_b, first, similarity),
         }
     }
 }
 
-/// The name level of two names' full tokens and initials: tokens paired greedily from the
-/// most similar down, then what the pairing found.
+/// The lowest token similarity that can change a name's level: sound-alike tokens need a
+/// Jaro–Winkler similarity of 0.75 ([`token_similarity`]); otherwise [`SIMILAR`].
+const LOWEST_USED: f64 = 0.75;
+
+/// A key's length and letter counts (letters folded into 32 bins), which bound its
+/// Jaro–Winkler similarity to another key from above.
+#[derive(Debug, Clone, Copy)]
+struct Profile {
+    length: usize,
+    counts: [u8; 32],
+}
+
+impl Profile {
+    fn of(key: &str) -> Profile {
+        let mut counts = [0u8; 32];
+        let mut length = 0;
+        for c in key.chars() {
+            let bin = &mut counts[(c as usize) & 31];
+            *bin = bin.saturating_add(1);
+            length += 1;
+        }
+        Profile { length, counts }
+    }
+
+    /// Whether the two keys' Jaro–Winkler similarity can reach `at_least`. Matching
+    /// letters cannot outnumber the letters the keys share (folding letters into bins
+    /// only raises that count); with m of them, Jaro is at most (m/|a| + m/|b| + 1)/3,
+    /// and Winkler's prefix bonus adds at most 0.4 of what is left.
+    fn could_reach(&self, other: &Profile, at_least: f64) -> bool {
+        if self.length > 255 || other.length > 255 {
+            return true; // counts may have saturated: no bound
+        }
+        if self.length == 0 || other.length == 0 {
+            return true;
+        }
+        let shared: usize = self
+            .counts
+            .iter()
+            .zip(&other.counts)
+            .map(|(a, b)| usize::from(*a.min(b)))
+            .sum();
+        let m = shared.min(self.length).min(other.length) as f64;
+        if m == 0.0 {
+            return at_least <= 0.0;
+        }
+        let jaro = (m / self.length as f64 + m / other.length as f64 + 1.0) / 3.0;
+        let most = if jaro > 0.7 {
+            jaro + 0.4 * (1.0 - jaro)
+        } else {
+            jaro
+        };
+        most + 1e-9 >= at_least
+    }
+}
+
+/// A multiplicative hash for short keys in hot loops (SipHash's strength buys nothing
+/// here, and no input is an adversary's choice that could slow it).
+#[derive(Clone, Copy, Default)]
+struct FastHash;
+
+impl std::hash::BuildHasher for FastHash {
+    type Hasher = FastHasher;
+    fn build_hasher(&self) -> FastHasher {
+        FastHasher(0)
+    }
+}
+
+/// The hasher of [`FastHash`] (FxHash's rule: rotate, xor, multiply).
+struct FastHasher(u64);
+
+impl std::hash::Hasher for FastHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let word = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
+            self.add(word);
+        }
+        let mut tail = [0u8; 8];
+        let rest = chunks.remainder();
+        tail[..rest.len()].copy_from_slice(rest);
+        self.add(u64::from_le_bytes(tail) ^ (rest.len() as u64) << 56);
+    }
+    fn write_u8(&mut self, value: u8) {
+        self.add(u64::from(value));
+    }
+    fn write_usize(&mut self, value: usize) {
+        self.add(value as u64);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+impl FastHasher {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7C_C1_B7_27_22_0A_95);
+    }
+}
+
+/// Token similarities already computed, by the pair of spelling numbers of a
+/// [`NameTable`]: given names and surnames recur across thousands of candidate pairs. A
+/// fixed table (a newer pair takes an older one's slot), so memory stays the same
+/// whatever the number of pairs.
+struct TokenCache {
+    slots: Vec<(u64, f64)>,
+}
+
+impl TokenCache {
+    const BITS: u32 = 16;
+
+    fn new() -> TokenCache {
+        TokenCache {
+            slots: vec![(u64::MAX, 0.0); 1 << Self::BITS],
+        }
+    }
+
+    /// The similarity of spellings `x` and `y`, computed in a fixed order of the two so
+    /// that it cannot depend on the order of the pair.
+    fn similarity(&mut self, x: u32, y: u32, compute: impl Fn(u32, u32) -> f64) -> f64 {
+        if x == y {
+            return 1.0;
+        }
+        let (x, y) = (x.min(y), x.max(y));
+        let key = (u64::from(x) << 32) | u64::from(y);
+        let slot = (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - Self::BITS)) as usize;
+        let entry = &mut self.slots[slot];
+        if entry.0 != key {
+            *entry = (key, compute(x, y));
+        }
+        entry.1
+    }
+}
+
+/// The name level of two names' full tokens (spelling numbers) and initials
+/// ([`INITIAL`] | letter): order-free (surname first or last, patronymic present or
+/// not), tokens paired greedily from the most similar down, then what the pairing found.
 fn match_tokens(
-    full_a: &[Option<&reckon_names::NameToken>],
-    initials_a: &[char],
-    full_b: &[Option<&reckon_names::NameToken>],
-    initials_b: &[char],
+    full_a: &[u32],
+    initials_a: &[u32],
+    full_b: &[u32],
+    initials_b: &[u32],
+    first: impl Fn(u32) -> char,
+    mut similarity: impl FnMut(u32, u32) -> f64,
 ) -> u8 {
     if full_a.is_empty() || full_b.is_empty() {
         return MISSING;
     }
-    let n = full_a.len() * full_b.len();
-    let mut stack = [(0.0f64, 0usize, 0usize); MAX_TOKENS * MAX_TOKENS];
-    let mut heap = Vec::new();
-    let scored: &mut [(f64, usize, usize)] = if n <= stack.len() {
-        &mut stack[..n]
-    } else {
-        heap.resize(n, (0.0, 0, 0));
-        &mut heap
-    };
-    for (i, x) in full_a.iter().flatten().enumerate() {
-        for (j, y) in full_b.iter().flatten().enumerate() {
-            scored[i * full_b.len() + j] = (token_similarity(x, y), i, j);
+    // Tokens as bits of a word: a name's 64th token is the last one looked at.
+    let (full_a, full_b) = (
+        &full_a[..full_a.len().min(64)],
+        &full_b[..full_b.len().min(64)],
+    );
+    // The pairs of tokens similar enough to count, on the stack while they are few.
+    const FEW: usize = 16;
+    let (mut few, mut many) = ([(0.0f64, 0u8, 0u8); FEW], Vec::new());
+    let mut n_similar = 0;
+    for (i, &x) in full_a.iter().enumerate() {
+        for (j, &y) in full_b.iter().enumerate() {
+            let value = similarity(x, y);
+            if value < SIMILAR {
+                continue;
+            }
+            let entry = (value, i as u8, j as u8);
+            if n_similar < FEW {
+                few[n_similar] = entry;
+            } else {
+                if many.is_empty() {
+                    many.extend_from_slice(&few);
+                }
+                many.push(entry);
+            }
+            n_similar += 1;
         }
     }
+    let scored: &mut [(f64, u8, u8)] = if many.is_empty() {
+        &mut few[..n_similar]
+    } else {
+        &mut many
+    };
     // Stable: equal similarities keep the order of the tokens.
     scored.sort_by(|p, q| q.0.total_cmp(&p.0));
-    let (mut used_a, mut used_b) = (vec_or_stack(full_a.len()), vec_or_stack(full_b.len()));
-    let (used_a, used_b) = (used_a.as_mut_slice(), used_b.as_mut_slice());
+    let (mut used_a, mut used_b) = (0u64, 0u64);
     let (mut exact, mut alike, mut similar) = (0, 0, 0);
     for &(similarity, i, j) in scored.iter() {
-        if used_a[i] || used_b[j] || similarity < SIMILAR {
+        if used_a >> i & 1 == 1 || used_b >> j & 1 == 1 {
             continue;
         }
-        used_a[i] = true;
-        used_b[j] = true;
+        used_a |= 1 << i;
+        used_b |= 1 << j;
         similar += 1;
         if similarity >= SOUND_ALIKE {
             alike += 1;
@@ -279,21 +490,18 @@ fn match_tokens(
     }
     let shorter = full_a.len().min(full_b.len());
     // A leftover full token on one side may match an initial on the other.
-    let leftover_initial =
-        |tokens: &[Option<&reckon_names::NameToken>], used: &[bool], initials: &[char]| {
-            tokens.iter().flatten().zip(used).any(|(t, u)| {
-                !u && t
-                    .strict()
-                    .chars()
-                    .next()
-                    .is_some_and(|c| initials.contains(&c))
-            })
-        };
+    let leftover_initial = |tokens: &[u32], used: u64, initials: &[u32]| {
+        tokens
+            .iter()
+            .enumerate()
+            .any(|(i, &t)| used >> i & 1 == 0 && initials.contains(&(INITIAL | first(t) as u32)))
+    };
     let initial_agrees = leftover_initial(full_a, used_a, initials_b)
         || leftover_initial(full_b, used_b, initials_a);
     // Full tokens left unmatched on both sides contradict each other (Марат Ахметбеков
     // against Марат Дамир): one shared token is then weak evidence.
-    let conflict = used_a.iter().any(|u| !u) && used_b.iter().any(|u| !u);
+    let all = |n: usize| if n == 64 { u64::MAX } else { (1u64 << n) - 1 };
+    let conflict = used_a != all(full_a.len()) && used_b != all(full_b.len());
     // Levels in order of the evidence they carry, as measured on the synthetic lists:
     // typos in every token (Ерлан / Ержан) say less than one token and an initial.
     if shorter >= 2 && exact >= 2 {
@@ -310,29 +518,6 @@ fn match_tokens(
         5
     } else {
         6
-    }
-}
-
-/// Flags for `n` tokens: on the stack up to [`MAX_TOKENS`].
-enum Flags {
-    Stack([bool; MAX_TOKENS], usize),
-    Heap(Vec<bool>),
-}
-
-impl Flags {
-    fn as_mut_slice(&mut self) -> &mut [bool] {
-        match self {
-            Flags::Stack(flags, n) => &mut flags[..*n],
-            Flags::Heap(flags) => flags,
-        }
-    }
-}
-
-fn vec_or_stack(n: usize) -> Flags {
-    if n <= MAX_TOKENS {
-        Flags::Stack([false; MAX_TOKENS], n)
-    } else {
-        Flags::Heap(vec![false; n])
     }
 }
 
@@ -361,7 +546,7 @@ fn compare_text(scale: Scale, a: &str, b: &str) -> u8 {
 
 fn compare_one(comparison: &Comparison, a: &LinkRecord, b: &LinkRecord) -> u8 {
     match comparison.kind {
-        Kind::PersonName => compare_names(a, b),
+        Kind::PersonName => NameTable::new([a, b]).level(0, 1, None),
         Kind::Father => match (a.name.father_key(), b.name.father_key()) {
             (Some(x), Some(y)) if x == y => 0,
             (Some(x), Some(y)) => {
@@ -442,13 +627,14 @@ pub fn compare_all(
     progress: &dyn crate::Progress,
 ) -> Vec<Vector> {
     let threads = std::thread::available_parallelism().map_or(1, usize::from);
+    let names = NameTable::new(records);
     // Written in place, each thread its own slice: no second copy of the vectors.
     let mut out: Vec<Vector> = vec![[MISSING; MAX_COMPARISONS]; pairs.len()];
     let step = 1 << 16;
     let done = std::sync::atomic::AtomicUsize::new(0);
     let chunk = pairs.len().div_ceil(threads).max(1);
     std::thread::scope(|scope| {
-        let done = &done;
+        let (done, names) = (&done, &names);
         let handles: Vec<_> = out
             .chunks_mut(chunk)
             .zip(pairs.chunks(chunk))
@@ -456,14 +642,14 @@ pub fn compare_all(
             .map(|(index, (slots, part))| {
                 let flags = conditioned.get(index * chunk..).unwrap_or(&[]);
                 scope.spawn(move || {
-                    let mut names = NameCache::new();
+                    let mut cache = TokenCache::new();
                     for (i, (slot, &(a, b))) in slots.iter_mut().zip(part).enumerate() {
-                        let (a, b) = (&records[a as usize], &records[b as usize]);
+                        let (x, y) = (&records[a as usize], &records[b as usize]);
                         for (level, comparison) in slot.iter_mut().zip(comparisons) {
                             *level = if comparison.kind == Kind::PersonName {
-                                names.level(a, b)
+                                names.level(a as usize, b as usize, Some(&mut cache))
                             } else {
-                                compare_one(comparison, a, b)
+                                compare_one(comparison, x, y)
                             };
                         }
                         let mask = flags.get(i).copied().unwrap_or(0);
@@ -487,33 +673,6 @@ pub fn compare_all(
         }
     });
     out
-}
-
-/// Name levels already computed, by the pair of name ids: namesakes meet in blocking
-/// again and again, and their names need comparing once. A fixed table (a newer pair
-/// takes an older one's slot), so memory stays the same whatever the number of pairs.
-struct NameCache {
-    slots: Vec<(u64, u8)>,
-}
-
-impl NameCache {
-    const BITS: u32 = 20;
-
-    fn new() -> NameCache {
-        NameCache {
-            slots: vec![(u64::MAX, 0); 1 << Self::BITS],
-        }
-    }
-
-    fn level(&mut self, a: &LinkRecord, b: &LinkRecord) -> u8 {
-        let (x, y) = (a.name_id.min(b.name_id), a.name_id.max(b.name_id));
-        let key = (u64::from(x) << 32) | u64::from(y);
-        let slot = (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - Self::BITS)) as usize;
-        if self.slots[slot].0 != key {
-            self.slots[slot] = (key, compare_names(a, b));
-        }
-        self.slots[slot].1
-    }
 }
 
 /// Compares two prepared records, one level per comparison.
@@ -551,7 +710,7 @@ mod tests {
     }
 
     /// Issue 4: names are compared once per pair of spellings, whichever record comes
-    /// first (`NameCache`), so the level must not depend on the order of the two.
+    /// first (`TokenCache`), so the level must not depend on the order of the two.
     #[test]
     fn name_levels_do_not_depend_on_the_order_of_the_pair() {
         let names = [
@@ -638,6 +797,29 @@ mod tests {
             let (ours, theirs) = (jaro_winkler(&a, &b), strsim::jaro_winkler(&a, &b));
             proptest::prop_assert!((ours - theirs).abs() < 1e-12, "{} / {}: {} vs {}", a, b, ours, theirs);
         }
+
+        /// Issue 4: the letter-count bound that spares most Jaro–Winkler computations
+        /// never rules out a pair that reaches the similarity asked for.
+        #[test]
+        fn the_letter_count_bound_never_rules_out_a_similar_pair(
+            a in "[abcаәб']{0,10}",
+            b in "[abcаәб']{0,10}",
+        ) {
+            // The pair reaches its own similarity: the bound must allow it.
+            let similarity = jaro_winkler(&a, &b);
+            proptest::prop_assert!(
+                Profile::of(&a).could_reach(&Profile::of(&b), similarity),
+                "{} / {}: {}", a, b, similarity
+            );
+        }
+    }
+
+    #[test]
+    fn the_letter_count_bound_rules_out_unlike_names() {
+        let (a, b) = (Profile::of("nurlan"), Profile::of("zhubanazarov"));
+        assert!(!a.could_reach(&b, LOWEST_USED));
+        let (a, b) = (Profile::of("zhubanazarov"), Profile::of("jubanazarov"));
+        assert!(a.could_reach(&b, SIMILAR));
     }
 
     #[test]

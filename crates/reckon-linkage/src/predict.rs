@@ -161,7 +161,6 @@ mod tests {
             id: 0,
             list: 0,
             name: reckon_names::normalize("").0,
-            name_id: 0,
             sex: None,
             birth_year: None,
             event_days: None,

@@ -28,9 +28,6 @@ pub struct LinkRecord {
     pub list: u32,
     /// The parsed name.
     pub name: NormalizedName,
-    /// The same number for records whose names are written the same, so that two names
-    /// are compared once however many namesakes meet in blocking.
-    pub name_id: u32,
     /// Sex as stated, or as the name's forms suggest.
     pub sex: Option<Sex>,
     /// Birth year: stated, or event year minus age (±1).
@@ -81,7 +78,6 @@ pub fn column_value(record: &ListRecord, column: &str) -> Option<String> {
 pub fn prepare(records: &[InputRecord<'_>], settings: &Settings) -> Vec<LinkRecord> {
     let columns = settings.columns();
     let mut lists: HashMap<&str, u32> = HashMap::new();
-    let mut name_ids: HashMap<String, u32> = HashMap::new();
     let mut prepared: Vec<LinkRecord> = records
         .iter()
         .map(|input| {
@@ -90,8 +86,6 @@ pub fn prepare(records: &[InputRecord<'_>], settings: &Settings) -> Vec<LinkReco
             let record = input.record;
             let full = record.display_name();
             let (name, _warnings) = normalize(&full);
-            let next = name_ids.len() as u32;
-            let name_id = *name_ids.entry(full.to_lowercase()).or_insert(next);
             let sex = record.sex.or(match name.sex() {
                 Some(SexEvidence::Male) => Some(Sex::Male),
                 Some(SexEvidence::Female) => Some(Sex::Female),
@@ -118,7 +112,6 @@ pub fn prepare(records: &[InputRecord<'_>], settings: &Settings) -> Vec<LinkReco
                 id: input.id,
                 list,
                 name,
-                name_id,
                 sex,
                 birth_year,
                 event_days,

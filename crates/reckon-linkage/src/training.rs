@@ -166,13 +166,17 @@ pub fn estimate_u(
         .collect();
     if records.len() >= 2 {
         let mut rng = SplitMix64(seed);
-        for _ in 0..n_pairs {
-            let a = rng.below(records.len());
-            let b = rng.below(records.len());
-            if a == b {
-                continue;
-            }
-            let vector = comparison::compare(comparisons, &records[a], &records[b]);
+        let pairs: Vec<(u32, u32)> = (0..n_pairs)
+            .map(|_| {
+                (
+                    rng.below(records.len()) as u32,
+                    rng.below(records.len()) as u32,
+                )
+            })
+            .filter(|(a, b)| a != b)
+            .collect();
+        let vectors = comparison::compare_all(comparisons, records, &pairs, &[], &crate::Silent);
+        for vector in &vectors {
             for (field, &level) in vector.iter().enumerate().take(comparisons.len()) {
                 if level != MISSING {
                     counts[field][usize::from(level)] += 1.0;
