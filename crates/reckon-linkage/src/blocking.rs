@@ -1,7 +1,14 @@
 //! Blocking: the candidate pairs worth comparing, as a union of the settings' rules over
 //! name keys, dates, places and any column.
+//!
+//! Each rule's keys are hashed (no string is built) and sorted with their record's
+//! index, so that memory grows with the number of keys, not with their text; equal
+//! hashes make a block. Pairs are then gathered record by record over every block the
+//! record is in, each pair once, in parallel over ranges of records: no list of repeated
+//! pairs is ever sorted.
 
 use crate::LinkRecord;
+use crate::hash;
 use crate::settings::{BlockingSpec, Kind, Settings, split_key};
 
 /// Candidate pairs and the cost of each rule.
@@ -20,145 +27,148 @@ pub struct Blocked {
     pub report: Vec<(String, usize)>,
 }
 
-/// The values one key part of a rule gives a record.
-fn part_values(record: &LinkRecord, columns: &[String], key: &str) -> Vec<String> {
+/// Pushes the hashes of the values one key part of a rule gives a record.
+fn part_hashes(record: &LinkRecord, columns: &[String], key: &str, out: &mut Vec<u64>) {
     let (column, transform) = split_key(key);
-    let first = |n: usize, values: Vec<String>| -> Vec<String> {
-        values
-            .into_iter()
-            .map(|v| v.chars().take(n).collect())
-            .collect()
-    };
     let width = transform
         .and_then(|t| t.strip_prefix("first:"))
         .and_then(|n| n.parse::<usize>().ok());
+    let first = |value: &str| hash::text(b'c', prefix(value, width));
     match column {
         "name" => {
             let name = &record.name;
-            let loose = || name.loose_keys().into_iter().map(str::to_string).collect();
             match transform {
                 Some("pairs") => {
                     // Every two of the person's own full tokens, order-free.
                     let keys = name.loose_keys();
-                    let mut out = Vec::new();
                     for (i, a) in keys.iter().enumerate() {
+                        let a = hash::text(b'l', a);
                         for b in &keys[i + 1..] {
-                            out.push(format!("{a} {b}"));
+                            out.push(hash::combine(a, hash::text(b'l', b)));
                         }
                     }
-                    out
                 }
-                Some("token_initial") => {
-                    // Each full token, as written or nearly (its loose key, its consonant
-                    // skeleton, its first five letters, without a first vowel), with the
-                    // initial of each other token, initials included: ЖУБАНАЗАРОВ Н.А. meets
-                    // Nursultan Zhubanazarov, Керимебкова Амлагуль meets Керимбекова
-                    // Алмагуль, Рысбаев С. meets Сүлеймен Ырысбаев.
-                    let tokens: Vec<&reckon_names::NameToken> = name.own_tokens().collect();
-                    let mut out = Vec::new();
-                    for (i, token) in tokens.iter().enumerate() {
-                        if token.role() == reckon_names::Role::Initial {
-                            continue;
-                        }
-                        let mut variants: Vec<String> = Vec::new();
-                        for key in token.loose() {
-                            variants.push(format!("l{key}"));
-                            variants
-                                .extend(reckon_names::skeleton_key(key).map(|k| format!("s{k}")));
-                            let chars: Vec<char> = key.chars().collect();
-                            if chars.len() >= 7 {
-                                variants
-                                    .push(format!("p{}", chars[..5].iter().collect::<String>()));
-                            }
-                            // A dropped first vowel (Ырысбаев / Рысбаев).
-                            if chars.len() >= 5 && matches!(chars[0], 'a' | 'e' | 'i' | 'o' | 'u') {
-                                variants
-                                    .push(format!("l{}", chars[1..].iter().collect::<String>()));
-                            }
-                        }
-                        for (j, other) in tokens.iter().enumerate() {
-                            if i == j {
-                                continue;
-                            }
-                            for initial in other.loose().iter().filter_map(|k| initial_of(k)) {
-                                for variant in &variants {
-                                    out.push(format!("{variant} {initial}"));
-                                }
-                            }
-                        }
-                    }
-                    out
+                Some("token_initial") => token_initial(name, out),
+                Some("skeleton") => {
+                    out.extend(name.skeleton_keys().iter().map(|k| hash::text(b's', k)))
                 }
-                Some("skeleton") => name.skeleton_keys(),
-                Some("phonetic") => name
-                    .phonetic_keys()
-                    .into_iter()
-                    .map(str::to_string)
-                    .collect(),
-                Some("exact") => name
-                    .own_tokens()
-                    .filter(|t| t.role() != reckon_names::Role::Initial)
-                    .map(|t| t.strict().to_string())
-                    .collect(),
-                _ => match width {
-                    Some(n) => first(n, loose()),
-                    None => loose(),
-                },
+                Some("phonetic") => {
+                    out.extend(name.phonetic_keys().iter().map(|k| hash::text(b'd', k)))
+                }
+                Some("exact") => out.extend(
+                    name.own_tokens()
+                        .filter(|t| t.role() != reckon_names::Role::Initial)
+                        .map(|t| hash::text(b'x', t.strict())),
+                ),
+                _ => out.extend(
+                    name.loose_keys()
+                        .iter()
+                        .map(|k| hash::text(b'l', prefix(k, width))),
+                ),
             }
         }
-        "surname_stem" => record
-            .name
-            .tokens()
-            .iter()
-            .filter(|t| t.role() == reckon_names::Role::Surname)
-            .filter_map(|t| t.stem())
-            .map(str::to_string)
-            .collect(),
-        "father" => record
-            .name
-            .father_key()
-            .map(str::to_string)
-            .into_iter()
-            .collect(),
-        "birth_year" => record
-            .birth_year
-            .map(|y| y.to_string())
-            .into_iter()
-            .collect(),
+        "surname_stem" => out.extend(
+            record
+                .name
+                .tokens()
+                .iter()
+                .filter(|t| t.role() == reckon_names::Role::Surname)
+                .filter_map(|t| t.stem())
+                .map(|stem| hash::text(b't', stem)),
+        ),
+        "father" => out.extend(record.name.father_key().map(|k| hash::text(b'f', k))),
+        "birth_year" => out.extend(record.birth_year.map(|y| hash::number(b'y', i64::from(y)))),
         "event_date" => match record.event_days {
-            Some((first, last)) if first == last => vec![format!("d{first}")],
+            Some((first, last)) if first == last => out.push(hash::number(b'd', first)),
             Some((first, last)) => {
                 // A date known to the month meets others known to the month.
                 let (year, month, _) = reckon_model::civil_from_days(first);
                 let (last_year, last_month, _) = reckon_model::civil_from_days(last);
                 if (year, month) == (last_year, last_month) {
-                    vec![format!("m{year}-{month}")]
-                } else {
-                    Vec::new()
+                    out.push(hash::number(b'm', i64::from(year) * 12 + i64::from(month)));
                 }
             }
-            None => Vec::new(),
+            None => {}
         },
-        "place" => record.place.clone().into_iter().collect(),
+        "place" => out.extend(record.place.as_deref().map(|p| hash::text(b'P', p))),
         other => {
             let Some(value) = columns
                 .iter()
                 .position(|c| c == other)
-                .and_then(|i| record.columns[i].clone())
+                .and_then(|i| record.columns[i].as_deref())
             else {
-                return Vec::new();
+                return;
             };
             match transform {
-                Some("loose") => reckon_names::loose_keys(&value),
-                Some("skeleton") => reckon_names::loose_keys(&value)
-                    .iter()
-                    .filter_map(|k| reckon_names::skeleton_key(k))
-                    .collect(),
-                Some("phonetic") => reckon_names::phonetic_codes(&reckon_names::strict_key(&value)),
-                _ => match width {
-                    Some(n) => first(n, vec![value]),
-                    None => vec![value],
-                },
+                Some("loose") => {
+                    out.extend(
+                        reckon_names::loose_keys(value)
+                            .iter()
+                            .map(|k| hash::text(b'l', k)),
+                    );
+                }
+                Some("skeleton") => out.extend(
+                    reckon_names::loose_keys(value)
+                        .iter()
+                        .filter_map(|k| reckon_names::skeleton_key(k))
+                        .map(|k| hash::text(b's', &k)),
+                ),
+                Some("phonetic") => out.extend(
+                    reckon_names::phonetic_codes(&reckon_names::strict_key(value))
+                        .iter()
+                        .map(|k| hash::text(b'd', k)),
+                ),
+                _ => out.push(first(value)),
+            }
+        }
+    }
+}
+
+/// The first `width` characters of a value, or all of it.
+fn prefix(value: &str, width: Option<usize>) -> &str {
+    match width {
+        Some(n) => value
+            .char_indices()
+            .nth(n)
+            .map_or(value, |(end, _)| &value[..end]),
+        None => value,
+    }
+}
+
+/// Each full token, as written or nearly (its loose key, its consonant skeleton, its
+/// first five letters, without a first vowel), with the initial of each other token,
+/// initials included: ЖУБАНАЗАРОВ Н.А. meets Nursultan Zhubanazarov, Керимебкова
+/// Амлагуль meets Керимбекова Алмагуль, Рысбаев С. meets Сүлеймен Ырысбаев.
+fn token_initial(name: &reckon_names::NormalizedName, out: &mut Vec<u64>) {
+    let tokens: Vec<&reckon_names::NameToken> = name.own_tokens().collect();
+    let mut variants: Vec<u64> = Vec::new();
+    for (i, token) in tokens.iter().enumerate() {
+        if token.role() == reckon_names::Role::Initial {
+            continue;
+        }
+        variants.clear();
+        variants.extend(token.skeletons().iter().map(|k| hash::text(b's', k)));
+        for key in token.loose() {
+            variants.push(hash::text(b'l', key));
+            let mut chars = key.char_indices();
+            if let Some((end, _)) = chars.nth(5)
+                && chars.next().is_some()
+            {
+                // Seven letters or more: the first five.
+                variants.push(hash::text(b'p', &key[..end]));
+            }
+            // A dropped first vowel (Ырысбаев / Рысбаев).
+            if key.chars().count() >= 5 && key.starts_with(['a', 'e', 'i', 'o', 'u']) {
+                variants.push(hash::text(b'l', &key[1..]));
+            }
+        }
+        for (j, other) in tokens.iter().enumerate() {
+            if i == j {
+                continue;
+            }
+            for initial in other.loose().iter().filter_map(|k| initial_of(k)) {
+                let initial = hash::number(b'i', i64::from(u32::from(initial)));
+                out.extend(variants.iter().map(|&v| hash::combine(v, initial)));
             }
         }
     }
@@ -171,37 +181,83 @@ fn initial_of(loose: &str) -> Option<char> {
     Some(if first == 'c' { 's' } else { first })
 }
 
-/// The keys a rule gives a record: every combination of its parts' values.
-fn rule_keys(record: &LinkRecord, columns: &[String], rule: &BlockingSpec) -> Vec<String> {
-    let mut keys = vec![String::new()];
+/// The keys (hashed) a rule gives a record, each once: every combination of its parts'
+/// values.
+fn rule_keys(record: &LinkRecord, columns: &[String], rule: &BlockingSpec, out: &mut Vec<u64>) {
+    out.clear();
+    let mut values = Vec::new();
     for (index, part) in rule.keys.iter().enumerate() {
-        let values = part_values(record, columns, part);
+        values.clear();
+        part_hashes(record, columns, part, &mut values);
         if values.is_empty() {
-            return Vec::new();
+            out.clear();
+            return;
         }
-        let mut next = Vec::with_capacity(keys.len() * values.len());
-        for key in &keys {
-            for value in &values {
-                let mut combined = key.clone();
-                if index > 0 {
-                    combined.push('\u{1f}');
-                }
-                combined.push_str(value);
-                next.push(combined);
-            }
+        if index == 0 {
+            out.extend_from_slice(&values);
+        } else {
+            let keys = std::mem::take(out);
+            out.extend(
+                keys.iter()
+                    .flat_map(|&key| values.iter().map(move |&value| hash::combine(key, value))),
+            );
         }
-        keys = next;
     }
-    keys.sort_unstable();
-    keys.dedup();
-    keys
+    out.sort_unstable();
+    out.dedup();
+}
+
+/// Every record's keys under a rule, as `(key, record)` sorted: keys made in parallel
+/// over ranges of records.
+fn keyed_records(
+    records: &[LinkRecord],
+    columns: &[String],
+    rule: &BlockingSpec,
+    threads: usize,
+) -> Vec<(u64, u32)> {
+    let chunk = records.len().div_ceil(threads).max(1);
+    let parts: Vec<Vec<(u64, u32)>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = records
+            .chunks(chunk)
+            .enumerate()
+            .map(|(part, slice)| {
+                scope.spawn(move || {
+                    let mut keyed = Vec::with_capacity(slice.len() * 2);
+                    let mut keys = Vec::new();
+                    for (offset, record) in slice.iter().enumerate() {
+                        let index = (part * chunk + offset) as u32;
+                        rule_keys(record, columns, rule, &mut keys);
+                        keyed.extend(keys.iter().map(|&key| (key, index)));
+                    }
+                    keyed
+                })
+            })
+            .collect();
+        handles.into_iter().map(join).collect()
+    });
+    let mut keyed = Vec::with_capacity(parts.iter().map(Vec::len).sum());
+    for part in parts {
+        keyed.extend_from_slice(&part);
+    }
+    keyed.sort_unstable();
+    keyed
+}
+
+/// A thread's result, or its panic passed on.
+fn join<T>(handle: std::thread::ScopedJoinHandle<'_, T>) -> T {
+    handle
+        .join()
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
 }
 
 /// Splits a large block by place, then the parts still larger than `limit` by event day.
 /// A record without the value joins every part, so that it still meets everyone.
 fn split_block(records: &[LinkRecord], members: Vec<u32>, limit: usize) -> Vec<Vec<u32>> {
     let by_place = split_by(members, |i| {
-        records[i as usize].place.as_deref().map(key_hash)
+        records[i as usize]
+            .place
+            .as_deref()
+            .map(|p| hash::text(b'P', p))
     });
     let mut out = Vec::new();
     for part in by_place {
@@ -218,7 +274,7 @@ fn split_block(records: &[LinkRecord], members: Vec<u32>, limit: usize) -> Vec<V
 }
 
 /// Groups records by a value; those without one join every group (or form the only group
-/// when no record has a value).
+/// when no record has a value). Each group is sorted.
 fn split_by(members: Vec<u32>, value: impl Fn(u32) -> Option<u64>) -> Vec<Vec<u32>> {
     let mut valued: Vec<(u64, u32)> = Vec::with_capacity(members.len());
     let mut unknown: Vec<u32> = Vec::new();
@@ -237,36 +293,48 @@ fn split_by(members: Vec<u32>, value: impl Fn(u32) -> Option<u64>) -> Vec<Vec<u3
         .map(|group| {
             let mut part: Vec<u32> = group.iter().map(|&(_, index)| index).collect();
             part.extend_from_slice(&unknown);
+            part.sort_unstable();
             part
         })
         .collect()
 }
 
-/// A block key as a 64-bit hash (SipHash with fixed keys: the same on every run). Two keys
-/// that collide only add candidate pairs, which the comparisons then reject.
-fn key_hash(key: &str) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut hasher = std::hash::DefaultHasher::new();
-    key.hash(&mut hasher);
-    hasher.finish()
+/// Blocks of records (each sorted), each with the comparisons it conditions.
+#[derive(Default)]
+struct Blocks {
+    /// Where each block begins in `members` (one more entry than blocks).
+    starts: Vec<usize>,
+    members: Vec<u32>,
+    masks: Vec<u16>,
+}
+
+impl Blocks {
+    fn push(&mut self, members: &[u32], mask: u16) {
+        if self.starts.is_empty() {
+            self.starts.push(0);
+        }
+        self.members.extend_from_slice(members);
+        self.starts.push(self.members.len());
+        self.masks.push(mask);
+    }
+
+    fn len(&self) -> usize {
+        self.masks.len()
+    }
+
+    fn members(&self, block: usize) -> &[u32] {
+        &self.members[self.starts[block]..self.starts[block + 1]]
+    }
 }
 
 /// Candidate pairs under every rule of the settings, deduplicated.
-///
-/// Each rule's keys are hashed and sorted with their record's index (no map of strings),
-/// so that memory grows with the number of keys, not with their text.
 pub fn candidate_pairs(records: &[LinkRecord], settings: &Settings) -> Blocked {
     let columns = settings.columns();
     assert!(
-        records.len() < 1 << RECORD_BITS,
-        "linkage takes up to 2^26 records at a time"
+        records.len() < u32::MAX as usize,
+        "linkage takes fewer than 2^32 records at a time"
     );
-    // Each pair as one number: a, b, and the mask of comparisons blocking conditioned.
-    let encode = |a: u32, b: u32, mask: u16| {
-        (u64::from(a.min(b)) << (RECORD_BITS + MASK_BITS))
-            | (u64::from(a.max(b)) << MASK_BITS)
-            | u64::from(mask)
-    };
+    let threads = std::thread::available_parallelism().map_or(1, usize::from);
     let bit_of = |found: Option<usize>| found.map_or(0u16, |index| 1 << index);
     let comparison_of = |column: &str| -> u16 {
         let kind = match column {
@@ -290,8 +358,7 @@ pub fn candidate_pairs(records: &[LinkRecord], settings: &Settings) -> Blocked {
         .fold(0, |mask, (index, _)| mask | 1 << index);
     let with_names = |mask: u16| if mask == 0 { 0 } else { mask | names };
     let split_mask = with_names(comparison_of("place") | comparison_of("event_date"));
-    let mut pairs: Vec<u64> = Vec::new();
-    let mut deduplicated = 0;
+    let mut blocks = Blocks::default();
     let mut report = Vec::new();
     for rule in &settings.blocking {
         let rule_name = rule.name.as_str();
@@ -304,30 +371,14 @@ pub fn candidate_pairs(records: &[LinkRecord], settings: &Settings) -> Blocked {
                 .filter(|column| !matches!(*column, "name" | "surname_stem"))
                 .fold(0, |mask, column| mask | comparison_of(column)),
         );
-        let mut keyed: Vec<(u64, u32)> = Vec::with_capacity(records.len() * 2);
-        for (index, record) in records.iter().enumerate() {
-            let start = keyed.len();
-            keyed.extend(
-                rule_keys(record, &columns, rule)
-                    .iter()
-                    .map(|key| (key_hash(key), index as u32)),
-            );
-            // One record's keys may collide after hashing: keep each block once per record.
-            keyed[start..].sort_unstable();
-            let mut kept = start;
-            for i in start..keyed.len() {
-                if i == start || keyed[i].0 != keyed[kept - 1].0 {
-                    keyed[kept] = keyed[i];
-                    kept += 1;
-                }
-            }
-            keyed.truncate(kept);
-        }
-        keyed.sort_unstable();
+        let keyed = keyed_records(records, &columns, rule, threads);
         let mut produced = 0;
         let mut skipped = 0;
         let mut split = 0;
         for block in keyed.chunk_by(|x, y| x.0 == y.0) {
+            if block.len() < 2 {
+                continue;
+            }
             let members: Vec<u32> = block.iter().map(|&(_, index)| index).collect();
             let (parts, conditioned) = if members.len() > settings.split_above {
                 split += 1;
@@ -343,17 +394,9 @@ pub fn candidate_pairs(records: &[LinkRecord], settings: &Settings) -> Blocked {
                     skipped += 1;
                     continue;
                 }
-                produced += part.len() * (part.len() - 1) / 2;
-                for (i, &a) in part.iter().enumerate() {
-                    for &b in &part[i + 1..] {
-                        pairs.push(encode(a, b, conditioned));
-                    }
-                }
-                // Repeats are dropped as they pile up, so that memory holds about the
-                // unique pairs.
-                if pairs.len() > 2 * deduplicated.max(1 << 22) {
-                    deduplicate(&mut pairs);
-                    deduplicated = pairs.len();
+                if part.len() >= 2 {
+                    produced += part.len() * (part.len() - 1) / 2;
+                    blocks.push(&part, conditioned);
                 }
             }
         }
@@ -374,18 +417,7 @@ pub fn candidate_pairs(records: &[LinkRecord], settings: &Settings) -> Blocked {
             ));
         }
     }
-    deduplicate(&mut pairs);
-    let conditioned = pairs.iter().map(|&p| (p & MASK) as u16).collect();
-    let record = (1u64 << RECORD_BITS) - 1;
-    let pairs = pairs
-        .into_iter()
-        .map(|p| {
-            (
-                (p >> (RECORD_BITS + MASK_BITS)) as u32,
-                ((p >> MASK_BITS) & record) as u32,
-            )
-        })
-        .collect();
+    let (pairs, conditioned) = gather_pairs(&blocks, records.len(), threads);
     Blocked {
         pairs,
         conditioned,
@@ -393,27 +425,96 @@ pub fn candidate_pairs(records: &[LinkRecord], settings: &Settings) -> Blocked {
     }
 }
 
-/// Bits of a record index in an encoded pair.
-const RECORD_BITS: u32 = 26;
-/// Bits of the mask of conditioned comparisons in an encoded pair.
-const MASK_BITS: u32 = crate::settings::MAX_COMPARISONS as u32;
-const MASK: u64 = (1 << MASK_BITS) - 1;
+/// Pairs of record indexes, and the conditioned mask of each.
+type PairsAndMasks = (Vec<(u32, u32)>, Vec<u16>);
 
-/// Sorts encoded pairs and keeps each pair once, conditioned only on what every rule that
-/// brought it conditioned.
-fn deduplicate(pairs: &mut Vec<u64>) {
-    pairs.sort_unstable();
-    let mut kept = 0;
-    for i in 0..pairs.len() {
-        if kept > 0 && pairs[kept - 1] >> MASK_BITS == pairs[i] >> MASK_BITS {
-            let mask = pairs[kept - 1] & pairs[i] & MASK;
-            pairs[kept - 1] = (pairs[kept - 1] & !MASK) | mask;
-        } else {
-            pairs[kept] = pairs[i];
-            kept += 1;
+/// Every pair that shares a block, once, sorted, with the AND of its blocks' masks: record
+/// by record over the blocks the record is in, in parallel over ranges of records.
+fn gather_pairs(blocks: &Blocks, n: usize, threads: usize) -> PairsAndMasks {
+    // The blocks each record is in, and what meeting its partners costs.
+    let mut starts = vec![0usize; n + 1];
+    for &member in &blocks.members {
+        starts[member as usize + 1] += 1;
+    }
+    for i in 0..n {
+        starts[i + 1] += starts[i];
+    }
+    let mut fill = starts.clone();
+    let mut of_record = vec![0u32; blocks.members.len()];
+    let mut work = vec![0usize; n];
+    for block in 0..blocks.len() {
+        let members = blocks.members(block);
+        for (position, &member) in members.iter().enumerate() {
+            let slot = &mut fill[member as usize];
+            of_record[*slot] = block as u32;
+            *slot += 1;
+            // Partners come after a record in its block.
+            work[member as usize] += members.len() - position;
         }
     }
-    pairs.truncate(kept);
+    drop(fill);
+    // Ranges of records with about equal work.
+    let total: usize = work.iter().sum();
+    let mut bounds = vec![0usize];
+    let mut running = 0;
+    for (record, cost) in work.iter().enumerate() {
+        running += cost;
+        if running * threads >= total * bounds.len() && bounds.len() < threads {
+            bounds.push(record + 1);
+        }
+    }
+    bounds.push(n);
+    bounds.dedup();
+    drop(work);
+    let parts: Vec<PairsAndMasks> = std::thread::scope(|scope| {
+        let (starts, of_record) = (&starts, &of_record);
+        let handles: Vec<_> = bounds
+            .windows(2)
+            .map(|range| {
+                let (from, to) = (range[0], range[1]);
+                scope.spawn(move || {
+                    // Who `a` has met so far (stamped with `a`), and their mask.
+                    let mut met = vec![u32::MAX; n];
+                    let mut masks = vec![0u16; n];
+                    let mut partners: Vec<u32> = Vec::new();
+                    let (mut pairs, mut conditioned) = (Vec::new(), Vec::new());
+                    for a in from..to {
+                        partners.clear();
+                        for &block in &of_record[starts[a]..starts[a + 1]] {
+                            let block = block as usize;
+                            let mask = blocks.masks[block];
+                            let members = blocks.members(block);
+                            let after = members.partition_point(|&b| b as usize <= a);
+                            for &b in &members[after..] {
+                                let b = b as usize;
+                                if met[b] == a as u32 {
+                                    masks[b] &= mask;
+                                } else {
+                                    met[b] = a as u32;
+                                    masks[b] = mask;
+                                    partners.push(b as u32);
+                                }
+                            }
+                        }
+                        partners.sort_unstable();
+                        for &b in &partners {
+                            pairs.push((a as u32, b));
+                            conditioned.push(masks[b as usize]);
+                        }
+                    }
+                    (pairs, conditioned)
+                })
+            })
+            .collect();
+        handles.into_iter().map(join).collect()
+    });
+    let total: usize = parts.iter().map(|(p, _)| p.len()).sum();
+    let (mut pairs, mut conditioned) = (Vec::with_capacity(total), Vec::with_capacity(total));
+    for (part_pairs, part_conditioned) in parts {
+        pairs.extend_from_slice(&part_pairs);
+        conditioned.extend_from_slice(&part_conditioned);
+    }
+    (pairs, conditioned)
 }
 
 #[cfg(test)]

@@ -196,7 +196,7 @@ impl<'a> NameTable<'a> {
     /// Numbers the spellings of every record's own name tokens.
     pub(crate) fn new(records: impl IntoIterator<Item = &'a LinkRecord>) -> NameTable<'a> {
         let records = records.into_iter();
-        let mut number: std::collections::HashMap<&'a str, u32, FastHash> =
+        let mut number: std::collections::HashMap<&'a str, u32, crate::hash::FastHash> =
             std::collections::HashMap::default();
         let mut table = NameTable {
             tokens: Vec::new(),
@@ -343,50 +343,6 @@ impl Profile {
             jaro
         };
         most + 1e-9 >= at_least
-    }
-}
-
-/// A multiplicative hash for short keys in hot loops (SipHash's strength buys nothing
-/// here, and no input is an adversary's choice that could slow it).
-#[derive(Clone, Copy, Default)]
-struct FastHash;
-
-impl std::hash::BuildHasher for FastHash {
-    type Hasher = FastHasher;
-    fn build_hasher(&self) -> FastHasher {
-        FastHasher(0)
-    }
-}
-
-/// The hasher of [`FastHash`] (FxHash's rule: rotate, xor, multiply).
-struct FastHasher(u64);
-
-impl std::hash::Hasher for FastHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for chunk in &mut chunks {
-            let word = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
-            self.add(word);
-        }
-        let mut tail = [0u8; 8];
-        let rest = chunks.remainder();
-        tail[..rest.len()].copy_from_slice(rest);
-        self.add(u64::from_le_bytes(tail) ^ (rest.len() as u64) << 56);
-    }
-    fn write_u8(&mut self, value: u8) {
-        self.add(u64::from(value));
-    }
-    fn write_usize(&mut self, value: usize) {
-        self.add(value as u64);
-    }
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-impl FastHasher {
-    fn add(&mut self, word: u64) {
-        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7C_C1_B7_27_22_0A_95);
     }
 }
 

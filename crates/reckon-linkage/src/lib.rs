@@ -39,6 +39,7 @@ pub mod blocking;
 pub mod cluster;
 pub mod comparison;
 pub mod evaluate;
+mod hash;
 pub mod predict;
 mod prepare;
 pub mod settings;

@@ -74,56 +74,87 @@ pub fn column_value(record: &ListRecord, column: &str) -> Option<String> {
     (!cleaned.is_empty()).then_some(cleaned)
 }
 
-/// Parses and derives everything comparisons need, once per record.
+/// Parses and derives everything comparisons need, once per record, in parallel over
+/// ranges of records.
 pub fn prepare(records: &[InputRecord<'_>], settings: &Settings) -> Vec<LinkRecord> {
     let columns = settings.columns();
     let mut lists: HashMap<&str, u32> = HashMap::new();
-    let mut prepared: Vec<LinkRecord> = records
+    let list_of: Vec<u32> = records
         .iter()
         .map(|input| {
             let next = lists.len() as u32;
-            let list = *lists.entry(input.list).or_insert(next);
-            let record = input.record;
-            let full = record.display_name();
-            let (name, _warnings) = normalize(&full);
-            let sex = record.sex.or(match name.sex() {
-                Some(SexEvidence::Male) => Some(Sex::Male),
-                Some(SexEvidence::Female) => Some(Sex::Female),
-                None => None,
-            });
-            let birth_year = record.birth_date.map(|d| d.year()).or_else(|| {
-                let age = i32::from(record.age?);
-                Some(record.event_date.map_or(2022, |d| d.year()) - age)
-            });
-            let event_days = record
-                .event_date
-                .map(|d| (d.first_day_number(), d.last_day_number()));
-            let known = record.place.as_deref().and_then(reckon_names::lookup_place);
-            // The gazetteer's id when it knows the place, as `place_key` gives it.
-            let place = match known {
-                Some(p) => Some(p.id.to_string()),
-                None => record.place.as_deref().and_then(reckon_names::place_key),
-            };
-            let region = known.and_then(|p| match p.kind {
-                reckon_names::PlaceKind::Region => Some(p.id),
-                reckon_names::PlaceKind::City => p.region.or(Some(p.id)),
-            });
-            LinkRecord {
-                id: input.id,
-                list,
-                name,
-                sex,
-                birth_year,
-                event_days,
-                place,
-                region,
-                columns: columns.iter().map(|c| column_value(record, c)).collect(),
-                frequencies: Vec::new(),
-            }
+            *lists.entry(input.list).or_insert(next)
         })
         .collect();
+    let threads = std::thread::available_parallelism().map_or(1, usize::from);
+    let chunk = records.len().div_ceil(threads).max(1);
+    let mut prepared: Vec<LinkRecord> = std::thread::scope(|scope| {
+        let columns = &columns;
+        let handles: Vec<_> = records
+            .chunks(chunk)
+            .zip(list_of.chunks(chunk))
+            .map(|(inputs, lists)| {
+                scope.spawn(move || {
+                    inputs
+                        .iter()
+                        .zip(lists)
+                        .map(|(input, &list)| prepare_one(input, list, columns))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        let mut out = Vec::with_capacity(records.len());
+        for handle in handles {
+            out.extend(
+                handle
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            );
+        }
+        out
+    });
     add_frequencies(&mut prepared, settings, &columns);
     prepared
+}
+
+fn prepare_one(input: &InputRecord<'_>, list: u32, columns: &[String]) -> LinkRecord {
+    let record = input.record;
+    let full = record.display_name();
+    let (name, _warnings) = normalize(&full);
+    let sex = record.sex.or(match name.sex() {
+        Some(SexEvidence::Male) => Some(Sex::Male),
+        Some(SexEvidence::Female) => Some(Sex::Female),
+        None => None,
+    });
+    let birth_year = record.birth_date.map(|d| d.year()).or_else(|| {
+        let age = i32::from(record.age?);
+        Some(record.event_date.map_or(2022, |d| d.year()) - age)
+    });
+    let event_days = record
+        .event_date
+        .map(|d| (d.first_day_number(), d.last_day_number()));
+    let known = record.place.as_deref().and_then(reckon_names::lookup_place);
+    // The gazetteer's id when it knows the place, as `place_key` gives it.
+    let place = match known {
+        Some(p) => Some(p.id.to_string()),
+        None => record.place.as_deref().and_then(reckon_names::place_key),
+    };
+    let region = known.and_then(|p| match p.kind {
+        reckon_names::PlaceKind::Region => Some(p.id),
+        reckon_names::PlaceKind::City => p.region.or(Some(p.id)),
+    });
+    LinkRecord {
+        id: input.id,
+        list,
+        name,
+        sex,
+        birth_year,
+        event_days,
+        place,
+        region,
+        columns: columns.iter().map(|c| column_value(record, c)).collect(),
+        frequencies: Vec::new(),
+    }
 }
 
 /// The value a comparison's term-frequency adjustment counts.
