@@ -500,65 +500,90 @@ fn compare_text(scale: Scale, a: &str, b: &str) -> u8 {
     }
 }
 
+/// The father's-name level of two fathers' keys.
+fn father_level(x: &str, y: &str) -> u8 {
+    if x == y {
+        return 0;
+    }
+    let similarity = jaro_winkler(x, y);
+    let sound = || {
+        reckon_names::skeleton_key(x).is_some_and(|k| Some(k) == reckon_names::skeleton_key(y)) || {
+            let (cx, cy) = (
+                reckon_names::phonetic_codes(x),
+                reckon_names::phonetic_codes(y),
+            );
+            cx.iter().any(|c| cy.contains(c))
+        }
+    };
+    if similarity >= 0.75 && sound() {
+        1
+    } else if similarity >= SIMILAR {
+        2
+    } else {
+        3
+    }
+}
+
+fn sex_level(a: Option<reckon_model::Sex>, b: Option<reckon_model::Sex>) -> u8 {
+    match (a, b) {
+        (Some(x), Some(y)) => u8::from(x != y),
+        _ => MISSING,
+    }
+}
+
+fn birth_year_level(a: Option<i32>, b: Option<i32>) -> u8 {
+    match (a, b) {
+        (Some(x), Some(y)) => match (x - y).abs() {
+            0..=1 => 0,
+            2..=3 => 1,
+            _ => 2,
+        },
+        _ => MISSING,
+    }
+}
+
+fn event_date_level(a: Option<(i64, i64)>, b: Option<(i64, i64)>) -> u8 {
+    match (a, b) {
+        (Some((a0, a1)), Some((b0, b1))) => {
+            let gap = (b0 - a1).max(a0 - b1);
+            if gap <= 0 {
+                0
+            } else if gap <= 3 {
+                1
+            } else {
+                2
+            }
+        }
+        _ => MISSING,
+    }
+}
+
+/// The place level, given whether both records name a place, whether it is the same, and
+/// whether both lie in one known region.
+fn place_level(both: bool, same_place: bool, same_region: bool) -> u8 {
+    match (both, same_place, same_region) {
+        (false, _, _) => MISSING,
+        (true, true, _) => 0,
+        (true, false, true) => 1,
+        (true, false, false) => 2,
+    }
+}
+
 fn compare_one(comparison: &Comparison, a: &LinkRecord, b: &LinkRecord) -> u8 {
     match comparison.kind {
         Kind::PersonName => NameTable::new([a, b]).level(0, 1, None),
         Kind::Father => match (a.name.father_key(), b.name.father_key()) {
-            (Some(x), Some(y)) if x == y => 0,
-            (Some(x), Some(y)) => {
-                let similarity = jaro_winkler(x, y);
-                let sound = || {
-                    reckon_names::skeleton_key(x)
-                        .is_some_and(|k| Some(k) == reckon_names::skeleton_key(y))
-                        || {
-                            let (cx, cy) = (
-                                reckon_names::phonetic_codes(x),
-                                reckon_names::phonetic_codes(y),
-                            );
-                            cx.iter().any(|c| cy.contains(c))
-                        }
-                };
-                if similarity >= 0.75 && sound() {
-                    1
-                } else if similarity >= SIMILAR {
-                    2
-                } else {
-                    3
-                }
-            }
+            (Some(x), Some(y)) => father_level(x, y),
             _ => MISSING,
         },
-        Kind::Sex => match (a.sex, b.sex) {
-            (Some(x), Some(y)) => u8::from(x != y),
-            _ => MISSING,
-        },
-        Kind::BirthYear => match (a.birth_year, b.birth_year) {
-            (Some(x), Some(y)) => match (x - y).abs() {
-                0..=1 => 0,
-                2..=3 => 1,
-                _ => 2,
-            },
-            _ => MISSING,
-        },
-        Kind::EventDate => match (a.event_days, b.event_days) {
-            (Some((a0, a1)), Some((b0, b1))) => {
-                let gap = (b0 - a1).max(a0 - b1);
-                if gap <= 0 {
-                    0
-                } else if gap <= 3 {
-                    1
-                } else {
-                    2
-                }
-            }
-            _ => MISSING,
-        },
-        Kind::Place => match (&a.place, &b.place) {
-            (Some(x), Some(y)) if x == y => 0,
-            (Some(_), Some(_)) if a.region.is_some() && a.region == b.region => 1,
-            (Some(_), Some(_)) => 2,
-            _ => MISSING,
-        },
+        Kind::Sex => sex_level(a.sex, b.sex),
+        Kind::BirthYear => birth_year_level(a.birth_year, b.birth_year),
+        Kind::EventDate => event_date_level(a.event_days, b.event_days),
+        Kind::Place => place_level(
+            a.place.is_some() && b.place.is_some(),
+            a.place == b.place,
+            a.region.is_some() && a.region == b.region,
+        ),
         Kind::Text | Kind::Exact => {
             let Some(column) = comparison.column else {
                 return MISSING;
@@ -572,6 +597,188 @@ fn compare_one(comparison: &Comparison, a: &LinkRecord, b: &LinkRecord) -> u8 {
     }
 }
 
+/// "None" among a [`Row`]'s numbers.
+const NONE: u32 = u32::MAX;
+
+/// What the standard comparisons read of a record, in 28 bytes with places, regions and
+/// fathers' names as numbers: comparing millions of pairs then reads one small row per
+/// record instead of chasing a record's strings across memory.
+#[derive(Debug, Clone, Copy)]
+struct Row {
+    first_day: i32,
+    last_day: i32,
+    birth_year: i32,
+    place: u32,
+    region: u32,
+    father: u32,
+    sex: Option<reckon_model::Sex>,
+    has_days: bool,
+    has_birth_year: bool,
+}
+
+/// Every record's [`Row`], and the fathers' names by number.
+struct Rows<'a> {
+    rows: Vec<Row>,
+    fathers: Vec<&'a str>,
+}
+
+impl<'a> Rows<'a> {
+    fn new(records: &'a [LinkRecord]) -> Rows<'a> {
+        use std::collections::HashMap;
+        let mut places: HashMap<&str, u32, crate::hash::FastHash> = HashMap::default();
+        let mut regions: HashMap<&str, u32, crate::hash::FastHash> = HashMap::default();
+        let mut fathers: HashMap<&str, u32, crate::hash::FastHash> = HashMap::default();
+        let mut father_keys = Vec::new();
+        let number = |map: &mut HashMap<&'a str, u32, crate::hash::FastHash>, key: &'a str| {
+            let next = map.len() as u32;
+            *map.entry(key).or_insert(next)
+        };
+        let mut rows = Vec::with_capacity(records.len());
+        for record in records {
+            let days = record.event_days.and_then(|(first, last)| {
+                Some((i32::try_from(first).ok()?, i32::try_from(last).ok()?))
+            });
+            let father = match record.name.father_key() {
+                Some(key) => {
+                    let id = number(&mut fathers, key);
+                    if id as usize == father_keys.len() {
+                        father_keys.push(key);
+                    }
+                    id
+                }
+                None => NONE,
+            };
+            rows.push(Row {
+                first_day: days.map_or(0, |d| d.0),
+                last_day: days.map_or(0, |d| d.1),
+                has_days: days.is_some(),
+                birth_year: record.birth_year.unwrap_or(0),
+                has_birth_year: record.birth_year.is_some(),
+                place: record
+                    .place
+                    .as_deref()
+                    .map_or(NONE, |p| number(&mut places, p)),
+                region: record.region.map_or(NONE, |r| number(&mut regions, r)),
+                father,
+                sex: record.sex,
+            });
+        }
+        Rows {
+            rows,
+            fathers: father_keys,
+        }
+    }
+
+    /// The level of a standard comparison (all but names, text and exact columns), or
+    /// `None` for those.
+    fn level(&self, kind: Kind, a: usize, b: usize, fathers: &mut FatherCache) -> Option<u8> {
+        let (x, y) = (&self.rows[a], &self.rows[b]);
+        Some(match kind {
+            Kind::Sex => sex_level(x.sex, y.sex),
+            Kind::BirthYear => birth_year_level(
+                x.has_birth_year.then_some(x.birth_year),
+                y.has_birth_year.then_some(y.birth_year),
+            ),
+            Kind::EventDate => event_date_level(
+                x.has_days
+                    .then_some((i64::from(x.first_day), i64::from(x.last_day))),
+                y.has_days
+                    .then_some((i64::from(y.first_day), i64::from(y.last_day))),
+            ),
+            Kind::Place => place_level(
+                x.place != NONE && y.place != NONE,
+                x.place == y.place,
+                x.region != NONE && x.region == y.region,
+            ),
+            Kind::Father => match (x.father, y.father) {
+                (NONE, _) | (_, NONE) => MISSING,
+                (p, q) if p == q => 0,
+                (p, q) => fathers.level(p, q, |p, q| {
+                    father_level(self.fathers[p as usize], self.fathers[q as usize])
+                }),
+            },
+            Kind::PersonName | Kind::Text | Kind::Exact => return None,
+        })
+    }
+}
+
+/// Father's-name levels already computed, by the pair of father numbers (in a fixed
+/// order, so that the level cannot depend on the order of the pair).
+struct FatherCache {
+    slots: Vec<(u64, u8)>,
+}
+
+impl FatherCache {
+    const BITS: u32 = 14;
+
+    fn new() -> FatherCache {
+        FatherCache {
+            slots: vec![(u64::MAX, 0); 1 << Self::BITS],
+        }
+    }
+
+    fn level(&mut self, x: u32, y: u32, compute: impl Fn(u32, u32) -> u8) -> u8 {
+        let (x, y) = (x.min(y), x.max(y));
+        let key = (u64::from(x) << 32) | u64::from(y);
+        let slot = (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - Self::BITS)) as usize;
+        let entry = &mut self.slots[slot];
+        if entry.0 != key {
+            *entry = (key, compute(x, y));
+        }
+        entry.1
+    }
+}
+
+/// Comparison vectors of many pairs, each distinct vector stored once: millions of
+/// candidate pairs share a few thousand vectors, so a pair costs 4 bytes, not 12.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Vectors {
+    /// The distinct vectors.
+    pub patterns: Vec<Vector>,
+    /// Each pair's vector, as its index in `patterns`.
+    pub of_pair: Vec<u32>,
+}
+
+impl Vectors {
+    /// Vectors of the given pairs, in order.
+    pub fn from_vectors(vectors: impl IntoIterator<Item = Vector>) -> Vectors {
+        let mut out = Vectors::default();
+        let mut index: std::collections::HashMap<Vector, u32, crate::hash::FastHash> =
+            std::collections::HashMap::default();
+        for vector in vectors {
+            let next = out.patterns.len() as u32;
+            let id = *index.entry(vector).or_insert(next);
+            if id == next {
+                out.patterns.push(vector);
+            }
+            out.of_pair.push(id);
+        }
+        out
+    }
+
+    /// The number of pairs.
+    pub fn len(&self) -> usize {
+        self.of_pair.len()
+    }
+
+    /// Whether there are no pairs.
+    pub fn is_empty(&self) -> bool {
+        self.of_pair.is_empty()
+    }
+
+    /// A pair's vector.
+    pub fn get(&self, pair: usize) -> &Vector {
+        &self.patterns[self.of_pair[pair] as usize]
+    }
+
+    /// Every pair's vector, in order.
+    pub fn iter(&self) -> impl Iterator<Item = &Vector> {
+        self.of_pair
+            .iter()
+            .map(|&pattern| &self.patterns[pattern as usize])
+    }
+}
+
 /// Compares every candidate pair, in parallel over the machine's cores, in pair order;
 /// `conditioned` (a mask of comparisons per pair, or empty) flags the fields blocking
 /// chose each pair by.
@@ -581,53 +788,85 @@ pub fn compare_all(
     pairs: &[(u32, u32)],
     conditioned: &[u16],
     progress: &dyn crate::Progress,
-) -> Vec<Vector> {
+) -> Vectors {
     let threads = std::thread::available_parallelism().map_or(1, usize::from);
     let names = NameTable::new(records);
-    // Written in place, each thread its own slice: no second copy of the vectors.
-    let mut out: Vec<Vector> = vec![[MISSING; MAX_COMPARISONS]; pairs.len()];
+    let rows = Rows::new(records);
+    // Written in place, each thread its own slice and its own numbering of the vectors it
+    // meets, renumbered below.
+    let mut of_pair: Vec<u32> = vec![0; pairs.len()];
     let step = 1 << 16;
     let done = std::sync::atomic::AtomicUsize::new(0);
     let chunk = pairs.len().div_ceil(threads).max(1);
-    std::thread::scope(|scope| {
-        let (done, names) = (&done, &names);
-        let handles: Vec<_> = out
+    let found: Vec<Vec<Vector>> = std::thread::scope(|scope| {
+        let (done, names, rows) = (&done, &names, &rows);
+        let handles: Vec<_> = of_pair
             .chunks_mut(chunk)
             .zip(pairs.chunks(chunk))
             .enumerate()
             .map(|(index, (slots, part))| {
                 let flags = conditioned.get(index * chunk..).unwrap_or(&[]);
                 scope.spawn(move || {
-                    let mut cache = TokenCache::new();
+                    let (mut cache, mut fathers) = (TokenCache::new(), FatherCache::new());
+                    let mut seen: std::collections::HashMap<Vector, u32, crate::hash::FastHash> =
+                        std::collections::HashMap::default();
+                    let mut patterns: Vec<Vector> = Vec::new();
                     for (i, (slot, &(a, b))) in slots.iter_mut().zip(part).enumerate() {
-                        let (x, y) = (&records[a as usize], &records[b as usize]);
-                        for (level, comparison) in slot.iter_mut().zip(comparisons) {
+                        let (a, b) = (a as usize, b as usize);
+                        let mut vector = [MISSING; MAX_COMPARISONS];
+                        for (level, comparison) in vector.iter_mut().zip(comparisons) {
                             *level = if comparison.kind == Kind::PersonName {
-                                names.level(a as usize, b as usize, Some(&mut cache))
+                                names.level(a, b, Some(&mut cache))
+                            } else if let Some(level) =
+                                rows.level(comparison.kind, a, b, &mut fathers)
+                            {
+                                level
                             } else {
-                                compare_one(comparison, x, y)
+                                compare_one(comparison, &records[a], &records[b])
                             };
                         }
                         let mask = flags.get(i).copied().unwrap_or(0);
-                        for (field, level) in slot.iter_mut().enumerate() {
+                        for (field, level) in vector.iter_mut().enumerate() {
                             if mask >> field & 1 == 1 && *level != MISSING {
                                 *level |= CONDITIONED;
                             }
+                        }
+                        let next = patterns.len() as u32;
+                        *slot = *seen.entry(vector).or_insert(next);
+                        if *slot == next {
+                            patterns.push(vector);
                         }
                         if i % step == step - 1 {
                             done.fetch_add(step, std::sync::atomic::Ordering::Relaxed);
                         }
                     }
+                    patterns
                 })
             })
             .collect();
-        for handle in handles {
-            if let Err(panic) = handle.join() {
-                std::panic::resume_unwind(panic);
-            }
-            progress.set(done.load(std::sync::atomic::Ordering::Relaxed) as u64);
-        }
+        handles
+            .into_iter()
+            .map(|handle| {
+                let patterns = handle
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                progress.set(done.load(std::sync::atomic::Ordering::Relaxed) as u64);
+                patterns
+            })
+            .collect()
     });
+    // One numbering for all: each thread's vectors in the order it met them.
+    let mut out = Vectors::from_vectors(found.iter().flatten().copied());
+    let global = std::mem::take(&mut out.of_pair);
+    let mut offset = 0;
+    for (slots, patterns) in of_pair.chunks_mut(chunk).zip(&found) {
+        let renumber = &global[offset..offset + patterns.len()];
+        for slot in slots {
+            *slot = renumber[*slot as usize];
+        }
+        offset += patterns.len();
+    }
+    out.of_pair = of_pair;
     out
 }
 

@@ -118,6 +118,49 @@ pub struct LinkResult {
     pub timings: Vec<(&'static str, f64)>,
 }
 
+/// The pairs scoring at least `lowest`, with their probabilities, in pair order: in
+/// parallel over ranges of pairs.
+fn score_all(
+    scorer: &predict::PatternScorer<'_>,
+    records: &[LinkRecord],
+    pairs: &[(u32, u32)],
+    vectors: &comparison::Vectors,
+    lowest: f64,
+) -> Vec<(usize, f64)> {
+    let threads = std::thread::available_parallelism().map_or(1, usize::from);
+    let chunk = pairs.len().div_ceil(threads).max(1);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = pairs
+            .chunks(chunk)
+            .enumerate()
+            .map(|(part, slice)| {
+                scope.spawn(move || {
+                    let mut kept = Vec::new();
+                    for (offset, &(a, b)) in slice.iter().enumerate() {
+                        let index = part * chunk + offset;
+                        let pattern = vectors.of_pair[index];
+                        let pair = (&records[a as usize], &records[b as usize]);
+                        let probability = scorer.probability(pattern, vectors.get(index), pair);
+                        if probability >= lowest {
+                            kept.push((index, probability));
+                        }
+                    }
+                    kept
+                })
+            })
+            .collect();
+        let mut kept = Vec::new();
+        for handle in handles {
+            kept.extend(
+                handle
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            );
+        }
+        kept
+    })
+}
+
 /// Links records into persons with the configured comparisons, trained on the records
 /// themselves.
 pub fn link(records: &[InputRecord<'_>], config: &LinkConfig) -> LinkResult {
@@ -139,7 +182,7 @@ pub fn link_with_progress(
     };
     let comparisons = comparison::comparisons(settings);
     progress.start("prepare", records.len() as u64);
-    let prepared = prepare(records, settings);
+    let prepared = prepare::in_locality_order(prepare(records, settings));
     progress.finish();
     lap("prepare", &mut timings);
     progress.start("blocking", 0);
@@ -147,7 +190,7 @@ pub fn link_with_progress(
     progress.finish();
     lap("blocking", &mut timings);
     progress.start("compare", blocked.pairs.len() as u64);
-    let vectors: Vec<comparison::Vector> = comparison::compare_all(
+    let vectors = comparison::compare_all(
         &comparisons,
         &prepared,
         &blocked.pairs,
@@ -180,17 +223,14 @@ pub fn link_with_progress(
     // review: the waterfall of each comparison is built below for those, not for millions
     // of candidates.
     let lowest = settings.support.min(settings.threshold);
-    let kept: Vec<(usize, f64)> = blocked
-        .pairs
-        .iter()
-        .zip(&vectors)
-        .enumerate()
-        .filter_map(|(index, (&(a, b), v))| {
-            let pair = (&prepared[a as usize], &prepared[b as usize]);
-            let probability = predict::probability(&model, &comparisons, v, Some(pair));
-            (probability >= lowest.min(settings.review_from)).then_some((index, probability))
-        })
-        .collect();
+    let scorer = predict::PatternScorer::new(&model, &comparisons, &vectors.patterns);
+    let kept = score_all(
+        &scorer,
+        &prepared,
+        &blocked.pairs,
+        &vectors,
+        lowest.min(settings.review_from),
+    );
     progress.finish();
     lap("score", &mut timings);
     progress.start("cluster", 0);
@@ -244,7 +284,7 @@ pub fn link_with_progress(
         .filter(|&&(_, probability)| probability >= settings.review_from)
         .map(|&(index, _)| {
             let (a, b) = blocked.pairs[index];
-            let vector = &vectors[index];
+            let vector = vectors.get(index);
             let (a, b) = (a as usize, b as usize);
             let score = predict::score(
                 &model,

@@ -116,6 +116,48 @@ pub fn probability(
     1.0 / (1.0 + (-weight).exp2())
 }
 
+/// Probabilities of many pairs that share a few thousand comparison vectors: each
+/// vector's probability is computed once, unless a comparison adjusts for term frequency,
+/// which depends on the pair.
+#[derive(Debug, Clone)]
+pub struct PatternScorer<'a> {
+    model: &'a Model,
+    comparisons: &'a [Comparison],
+    /// Per pattern, its probability, when no comparison adjusts for term frequency.
+    fixed: Option<Vec<f64>>,
+}
+
+impl<'a> PatternScorer<'a> {
+    /// A scorer of the given distinct vectors.
+    pub fn new(model: &'a Model, comparisons: &'a [Comparison], patterns: &[Vector]) -> Self {
+        let fixed = comparisons.iter().all(|c| !c.term_frequency).then(|| {
+            patterns
+                .iter()
+                .map(|vector| probability(model, comparisons, vector, None))
+                .collect()
+        });
+        PatternScorer {
+            model,
+            comparisons,
+            fixed,
+        }
+    }
+
+    /// The probability of a pair whose vector is pattern `pattern` (`vector`), as
+    /// [`probability`] gives it.
+    pub fn probability(
+        &self,
+        pattern: u32,
+        vector: &Vector,
+        pair: (&LinkRecord, &LinkRecord),
+    ) -> f64 {
+        match &self.fixed {
+            Some(fixed) => fixed[pattern as usize],
+            None => probability(self.model, self.comparisons, vector, Some(pair)),
+        }
+    }
+}
+
 /// The waterfall as text, one line per contribution, for the terminal.
 pub fn waterfall(score: &Score) -> String {
     let mut out = String::new();

@@ -1,7 +1,5 @@
 //! Training: u probabilities from random pairs, m probabilities and the prior by EM.
 
-use std::collections::HashMap;
-
 use crate::LinkRecord;
 use crate::comparison::{self, CONDITIONED, Comparison, MISSING, Vector, level_of};
 
@@ -176,7 +174,7 @@ pub fn estimate_u(
             .filter(|(a, b)| a != b)
             .collect();
         let vectors = comparison::compare_all(comparisons, records, &pairs, &[], &crate::Silent);
-        for vector in &vectors {
+        for vector in vectors.iter() {
             for (field, &level) in vector.iter().enumerate().take(comparisons.len()) {
                 if level != MISSING {
                     counts[field][usize::from(level)] += 1.0;
@@ -208,7 +206,7 @@ pub fn estimate_u(
 pub fn train(
     records: &[LinkRecord],
     comparisons: &[Comparison],
-    candidates: &[Vector],
+    candidates: &comparison::Vectors,
     same_list: Option<&[bool]>,
     seed: u64,
 ) -> Model {
@@ -234,20 +232,23 @@ pub fn train(
     }
     // Candidate pairs of one list, when no list repeats a person: labelled non-matches.
     let is_known = |i: usize| same_list.is_some_and(|flags| flags[i]);
-    let known_different = patterns(
-        candidates
+    // Pairs per distinct vector, known to be different or not.
+    let mut counts = vec![[0.0f64; 2]; candidates.patterns.len()];
+    for (i, &pattern) in candidates.of_pair.iter().enumerate() {
+        counts[pattern as usize][usize::from(is_known(i))] += 1.0;
+    }
+    let weighted = |known: usize| {
+        let mut out: Vec<(Vector, f64)> = candidates
+            .patterns
             .iter()
-            .enumerate()
-            .filter(|(i, _)| is_known(*i))
-            .map(|(_, v)| *v),
-    );
-    let session = patterns(
-        candidates
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| !is_known(*i))
-            .map(|(_, v)| *v),
-    );
+            .zip(&counts)
+            .filter(|(_, count)| count[known] > 0.0)
+            .map(|(vector, count)| (*vector, count[known]))
+            .collect();
+        out.sort_by_key(|pattern| pattern.0);
+        out
+    };
+    let (session, known_different) = (weighted(0), weighted(1));
     let monotone_fields = vec![true; comparisons.len()];
     // A person is on each list at most once, as a rule: matches among candidates cannot
     // outnumber records × (lists − 1) / 2, which bounds the prior EM may settle on.
@@ -316,8 +317,9 @@ pub fn train(
 }
 
 /// Comparison vectors grouped into weighted patterns, in a fixed order.
+#[cfg(test)]
 fn patterns(vectors: impl Iterator<Item = Vector>) -> Vec<(Vector, f64)> {
-    let mut counts: HashMap<Vector, f64> = HashMap::new();
+    let mut counts: std::collections::HashMap<Vector, f64> = std::collections::HashMap::new();
     for vector in vectors {
         *counts.entry(vector).or_default() += 1.0;
     }
