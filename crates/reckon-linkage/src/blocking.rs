@@ -621,6 +621,41 @@ mod tests {
         );
     }
 
+    /// Issue 4: gathering pairs record by record, in parallel, finds exactly the pairs
+    /// that share a block, each once, in order, with the AND of their blocks' masks.
+    #[test]
+    fn pairs_gathered_record_by_record_are_every_pair_of_every_block_once() {
+        let mut rng = 0x2545_F491_4F6C_DD1Du64;
+        let mut next = |below: u64| {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            rng % below
+        };
+        let n = 60;
+        let mut blocks = Blocks::default();
+        let mut expected: std::collections::BTreeMap<(u32, u32), u16> = Default::default();
+        for _ in 0..40 {
+            let size = 2 + next(8) as usize;
+            let mut members: Vec<u32> = (0..size).map(|_| next(n) as u32).collect();
+            members.sort_unstable();
+            members.dedup();
+            let mask = next(8) as u16;
+            for (i, &a) in members.iter().enumerate() {
+                for &b in &members[i + 1..] {
+                    *expected.entry((a, b)).or_insert(u16::MAX) &= mask;
+                }
+            }
+            blocks.push(&members, mask);
+        }
+        for threads in [1, 2, 3] {
+            let (pairs, masks) = gather_pairs(&blocks, n as usize, threads);
+            let found: Vec<((u32, u32), u16)> = pairs.into_iter().zip(masks).collect();
+            let expected: Vec<((u32, u32), u16)> = expected.clone().into_iter().collect();
+            assert_eq!(found, expected, "{threads} threads");
+        }
+    }
+
     /// Issue 4: a rule's own `max_block` holds for that rule alone.
     #[test]
     fn a_rules_own_limit_skips_its_large_blocks_only() {

@@ -1017,6 +1017,73 @@ mod tests {
         assert!(a.could_reach(&b, SIMILAR));
     }
 
+    /// Issue 4: the fast path over millions of pairs (spelling numbers, compact rows,
+    /// vectors stored once per pattern, split across threads) gives every pair the vector
+    /// the one-pair comparison gives it.
+    #[test]
+    fn comparing_all_pairs_at_once_agrees_with_comparing_each_pair() {
+        use reckon_model::{PartialDate, Sex};
+        let names = [
+            "Жубаназаров Нурсултан Асетович",
+            "ЖУБАНАЗАРОВ Н.А.",
+            "Nursultan Zhubanazarov",
+            "Jubanazarov Nursultan Asetuly",
+            "Сейткали Айгерим Болатқызы",
+            "Aigerim Seitkali",
+            "Иванова Мария Сергеевна",
+            "Maria Ivanova",
+            "Ырысбаев Сүлеймен",
+            "Рысбаев С.",
+            "Қасым-Жомарт Тоқаев",
+            "",
+        ];
+        let places = [Some("Алматы"), Some("Almaty"), Some("Талдықорған"), None];
+        let records: Vec<ListRecord> = names
+            .iter()
+            .enumerate()
+            .map(|(i, name)| ListRecord {
+                name: Some(name.to_string()),
+                sex: [Some(Sex::Male), Some(Sex::Female), None][i % 3],
+                age: (i % 4 != 0).then_some(20 + (i % 5) as u16 * 2),
+                event_date: (i % 5 != 0)
+                    .then(|| PartialDate::new(2022, Some(1), Some(4 + (i % 4) as u8)).unwrap()),
+                place: places[i % places.len()].map(str::to_string),
+                ..ListRecord::default()
+            })
+            .collect();
+        let inputs: Vec<InputRecord<'_>> = records
+            .iter()
+            .enumerate()
+            .map(|(i, record)| InputRecord {
+                id: i as i64,
+                list: ["a", "b", "c"][i % 3],
+                record,
+            })
+            .collect();
+        let settings = Settings::default();
+        let prepared = prepare(&inputs, &settings);
+        let comparisons = comparisons(&settings);
+        let mut pairs = Vec::new();
+        for a in 0..prepared.len() as u32 {
+            for b in a + 1..prepared.len() as u32 {
+                pairs.push((a, b));
+            }
+        }
+        let vectors = compare_all(&comparisons, &prepared, &pairs, &[], &crate::Silent);
+        assert_eq!(vectors.len(), pairs.len());
+        assert!(vectors.patterns.len() < pairs.len(), "patterns are shared");
+        for (i, &(a, b)) in pairs.iter().enumerate() {
+            let one = compare(&comparisons, &prepared[a as usize], &prepared[b as usize]);
+            assert_eq!(
+                vectors.get(i),
+                &one,
+                "{} / {}",
+                names[a as usize],
+                names[b as usize]
+            );
+        }
+    }
+
     #[test]
     fn comparisons_are_symmetric() {
         let pairs = [

@@ -231,3 +231,50 @@ fn add_frequencies(records: &mut [LinkRecord], settings: &Settings, columns: &[S
         record.frequencies = frequencies;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Issue 4: ordering records for locality keeps every record once and puts one
+    /// surname's records side by side, whatever the script.
+    #[test]
+    fn locality_order_keeps_every_record_and_brings_a_surname_together() {
+        let names = [
+            "Жубаназаров Нурсултан",
+            "Иванова Мария",
+            "Nursultan Zhubanazarov",
+            "Сейткали Айгерим",
+            "ЖУБАНАЗАРОВ Н.А.",
+            "Maria Ivanova",
+        ];
+        let records: Vec<ListRecord> = names
+            .iter()
+            .map(|n| ListRecord {
+                name: Some(n.to_string()),
+                ..ListRecord::default()
+            })
+            .collect();
+        let inputs: Vec<InputRecord<'_>> = records
+            .iter()
+            .enumerate()
+            .map(|(i, record)| InputRecord {
+                id: i as i64,
+                list: "l",
+                record,
+            })
+            .collect();
+        let ordered = in_locality_order(prepare(&inputs, &Settings::default()));
+        let mut ids: Vec<i64> = ordered.iter().map(|r| r.id).collect();
+        let position = |id: i64| ids.iter().position(|&x| x == id).unwrap();
+        let zhubanazarov = [position(0), position(2), position(4)];
+        assert_eq!(
+            zhubanazarov.iter().max().unwrap() - zhubanazarov.iter().min().unwrap(),
+            2,
+            "{ids:?}"
+        );
+        assert_eq!(position(1).abs_diff(position(5)), 1, "{ids:?}");
+        ids.sort_unstable();
+        assert_eq!(ids, vec![0, 1, 2, 3, 4, 5]);
+    }
+}
