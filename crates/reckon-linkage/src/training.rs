@@ -164,12 +164,14 @@ pub fn estimate_u(
         .collect();
     if records.len() >= 2 {
         let mut rng = SplitMix64(seed);
+        // Drawn by rank of id, so that the sample does not depend on the order linkage
+        // keeps records in.
+        let mut by_id: Vec<u32> = (0..records.len() as u32).collect();
+        by_id.sort_by_key(|&index| records[index as usize].id);
         let pairs: Vec<(u32, u32)> = (0..n_pairs)
             .map(|_| {
-                (
-                    rng.below(records.len()) as u32,
-                    rng.below(records.len()) as u32,
-                )
+                let a = by_id[rng.below(records.len())];
+                (a, by_id[rng.below(records.len())])
             })
             .filter(|(a, b)| a != b)
             .collect();
