@@ -122,6 +122,7 @@ pub struct LinkResult {
 /// parallel over ranges of pairs.
 fn score_all(
     scorer: &predict::PatternScorer<'_>,
+    shares: Option<&predict::RivalShares>,
     records: &[LinkRecord],
     pairs: &[(u32, u32)],
     vectors: &comparison::Vectors,
@@ -140,7 +141,14 @@ fn score_all(
                         let index = part * chunk + offset;
                         let pattern = vectors.of_pair[index];
                         let pair = (&records[a as usize], &records[b as usize]);
-                        let probability = scorer.probability(pattern, vectors.get(index), pair);
+                        let probability = match shares {
+                            Some(shares) => shares.probability(
+                                (a, pair.0.list),
+                                (b, pair.1.list),
+                                scorer.ratio(pattern, vectors.get(index), pair),
+                            ),
+                            None => scorer.probability(pattern, vectors.get(index), pair),
+                        };
                         if probability >= lowest {
                             kept.push((index, probability));
                         }
@@ -224,8 +232,22 @@ pub fn link_with_progress(
     // of candidates.
     let lowest = settings.support.min(settings.threshold);
     let scorer = predict::PatternScorer::new(&model, &comparisons, &vectors.patterns);
+    let lists: Vec<u32> = prepared.iter().map(|r| r.list).collect();
+    let ratio = |i: usize| {
+        let (a, b) = blocked.pairs[i];
+        scorer.ratio(
+            vectors.of_pair[i],
+            vectors.get(i),
+            (&prepared[a as usize], &prepared[b as usize]),
+        )
+    };
+    // No list repeating a person: a record's candidates in another list share its chance.
+    let shares = settings
+        .one_record_per_list
+        .then(|| predict::RivalShares::new(&lists, &blocked.pairs, ratio, model.prior));
     let kept = score_all(
         &scorer,
+        shares.as_ref(),
         &prepared,
         &blocked.pairs,
         &vectors,
@@ -257,7 +279,6 @@ pub fn link_with_progress(
             }
         })
         .collect();
-    let lists: Vec<u32> = prepared.iter().map(|r| r.list).collect();
     let clusters = cluster::cluster(
         prepared.len(),
         &edges,
@@ -286,12 +307,30 @@ pub fn link_with_progress(
             let (a, b) = blocked.pairs[index];
             let vector = vectors.get(index);
             let (a, b) = (a as usize, b as usize);
-            let score = predict::score(
+            let mut score = predict::score(
                 &model,
                 &comparisons,
                 vector,
                 Some((&prepared[a], &prepared[b])),
             );
+            if let Some(shares) = &shares {
+                // The waterfall ends with what sharing among rivals took or gave.
+                let prior_bits = (model.prior / (1.0 - model.prior)).log2();
+                let ratio = (score.weight - prior_bits).exp2();
+                let shared = shares.probability(
+                    (a as u32, prepared[a].list),
+                    (b as u32, prepared[b].list),
+                    ratio,
+                );
+                let weight = (shared / (1.0 - shared).max(f64::MIN_POSITIVE)).log2();
+                score.contributions.push(predict::Contribution {
+                    field: "one per list".to_string(),
+                    level: "shared with rivals",
+                    bits: weight - score.weight,
+                });
+                score.weight = weight;
+                score.probability = shared;
+            }
             let linked = person_of[a] == person_of[b];
             let (id_a, id_b) = (
                 prepared[a].id.min(prepared[b].id),

@@ -105,7 +105,19 @@ pub fn probability(
     vector: &Vector,
     pair: Option<(&LinkRecord, &LinkRecord)>,
 ) -> f64 {
-    let mut weight = (model.prior / (1.0 - model.prior)).log2();
+    let weight =
+        (model.prior / (1.0 - model.prior)).log2() + evidence(model, comparisons, vector, pair);
+    1.0 / (1.0 + (-weight).exp2())
+}
+
+/// The bits every comparison contributes, without the prior's.
+fn evidence(
+    model: &Model,
+    comparisons: &[Comparison],
+    vector: &Vector,
+    pair: Option<(&LinkRecord, &LinkRecord)>,
+) -> f64 {
+    let mut weight = 0.0;
     for (index, (comparison, &level)) in comparisons.iter().zip(vector.iter()).enumerate() {
         if level == MISSING {
             continue;
@@ -113,7 +125,7 @@ pub fn probability(
         let level = usize::from(crate::comparison::level_of(level));
         weight += level_bits(model, comparison, index, level, vector, pair);
     }
-    1.0 / (1.0 + (-weight).exp2())
+    weight
 }
 
 /// Probabilities of many pairs that share a few thousand comparison vectors: each
@@ -123,8 +135,9 @@ pub fn probability(
 pub struct PatternScorer<'a> {
     model: &'a Model,
     comparisons: &'a [Comparison],
-    /// Per pattern, its probability, when no comparison adjusts for term frequency.
-    fixed: Option<Vec<f64>>,
+    /// Per pattern, its probability and likelihood ratio, when no comparison adjusts for
+    /// term frequency.
+    fixed: Option<Vec<(f64, f64)>>,
 }
 
 impl<'a> PatternScorer<'a> {
@@ -133,13 +146,25 @@ impl<'a> PatternScorer<'a> {
         let fixed = comparisons.iter().all(|c| !c.term_frequency).then(|| {
             patterns
                 .iter()
-                .map(|vector| probability(model, comparisons, vector, None))
+                .map(|vector| {
+                    let bits = evidence(model, comparisons, vector, None);
+                    (probability(model, comparisons, vector, None), bits.exp2())
+                })
                 .collect()
         });
         PatternScorer {
             model,
             comparisons,
             fixed,
+        }
+    }
+
+    /// The likelihood ratio P(vector | same person) / P(vector | different persons) of a
+    /// pair whose vector is pattern `pattern` (`vector`): its odds without the prior's.
+    pub fn ratio(&self, pattern: u32, vector: &Vector, pair: (&LinkRecord, &LinkRecord)) -> f64 {
+        match &self.fixed {
+            Some(fixed) => fixed[pattern as usize].1,
+            None => evidence(self.model, self.comparisons, vector, Some(pair)).exp2(),
         }
     }
 
@@ -152,9 +177,77 @@ impl<'a> PatternScorer<'a> {
         pair: (&LinkRecord, &LinkRecord),
     ) -> f64 {
         match &self.fixed {
-            Some(fixed) => fixed[pattern as usize],
+            Some(fixed) => fixed[pattern as usize].0,
             None => probability(self.model, self.comparisons, vector, Some(pair)),
         }
+    }
+}
+
+/// When no list repeats a person, a record has at most one match in each other list, so
+/// its candidates there share one chance: a pair's probability is
+/// π λ / ((1 − π) + π Σ λ'), with λ the pair's likelihood ratio, Σ λ' over all the
+/// record's candidates in the other record's list (the pair included), and π the chance
+/// that a record's person is on a given other list, from EM's prior. The stricter of the
+/// pair's two sides counts. A pair with no rival gets π λ / ((1 − π) + π λ), higher than
+/// its probability among all candidates, where namesakes weigh on the prior; two equal
+/// rivals get about half each. Measured in `docs/design/linkage-training.md`.
+#[derive(Debug, Clone)]
+pub struct RivalShares {
+    /// Per record and list, the sum of the likelihood ratios of its candidates there.
+    sums: Vec<f64>,
+    n_lists: usize,
+    /// π.
+    chance: f64,
+}
+
+impl RivalShares {
+    /// Sums every record's candidates' likelihood ratios per list; `lists` gives each
+    /// record's list, `ratio` each pair's likelihood ratio, `prior` EM's share of matches
+    /// among the candidates.
+    pub fn new(
+        lists: &[u32],
+        pairs: &[(u32, u32)],
+        ratio: impl Fn(usize) -> f64,
+        prior: f64,
+    ) -> Self {
+        let n_lists = lists.iter().max().map_or(1, |&l| l as usize + 1);
+        let mut sums = vec![0.0; lists.len() * n_lists];
+        let mut across = 0usize;
+        for (i, &(a, b)) in pairs.iter().enumerate() {
+            let (list_a, list_b) = (lists[a as usize], lists[b as usize]);
+            if list_a == list_b {
+                continue;
+            }
+            across += 1;
+            let lambda = ratio(i);
+            sums[a as usize * n_lists + list_b as usize] += lambda;
+            sums[b as usize * n_lists + list_a as usize] += lambda;
+        }
+        // Each match gives two records a match in the other's list.
+        let slots = (lists.len() * (n_lists.max(2) - 1)).max(1) as f64;
+        let chance = (2.0 * prior * across as f64 / slots).clamp(0.01, 0.95);
+        RivalShares {
+            sums,
+            n_lists,
+            chance,
+        }
+    }
+
+    /// π: the chance that a record's person is on a given other list.
+    pub fn chance(&self) -> f64 {
+        self.chance
+    }
+
+    /// The shared probability of pair `(a, b)` of lists `(list_a, list_b)` with likelihood
+    /// ratio `ratio`; 0 for two records of one list.
+    pub fn probability(&self, (a, list_a): (u32, u32), (b, list_b): (u32, u32), ratio: f64) -> f64 {
+        if list_a == list_b {
+            return 0.0;
+        }
+        let pi = self.chance;
+        let side = |sum: f64| pi * ratio / ((1.0 - pi) + pi * sum.max(ratio));
+        side(self.sums[a as usize * self.n_lists + list_b as usize])
+            .min(side(self.sums[b as usize * self.n_lists + list_a as usize]))
     }
 }
 
@@ -178,6 +271,28 @@ pub fn waterfall(score: &Score) -> String {
 mod tests {
     use super::*;
     use crate::settings::{Kind, Scale};
+
+    /// Issue 4: with one record per list, a record's candidates in another list share its
+    /// chance: a lone candidate keeps a high probability, two equal rivals get about half
+    /// each, the stricter side counts, and two records of one list get none.
+    #[test]
+    fn rivals_in_one_list_share_a_records_chance() {
+        // Records 0 (list 0); 1 and 2 (list 1, equal rivals for 0); 3 (list 2, alone).
+        let lists = [0, 1, 1, 2];
+        let pairs = [(0, 1), (0, 2), (0, 3), (1, 2)];
+        let ratio = |i: usize| [64.0, 64.0, 64.0, 64.0][i];
+        let shares = RivalShares::new(&lists, &pairs, ratio, 0.5);
+        let pi = shares.chance();
+        let alone = shares.probability((0, 0), (3, 2), 64.0);
+        assert!((alone - pi * 64.0 / ((1.0 - pi) + pi * 64.0)).abs() < 1e-12);
+        let rival = shares.probability((0, 0), (1, 1), 64.0);
+        assert!((rival - pi * 64.0 / ((1.0 - pi) + pi * 128.0)).abs() < 1e-12);
+        assert!(rival < 0.5 && rival > 0.45, "{rival}");
+        assert!(alone > 0.9, "{alone}");
+        assert_eq!(shares.probability((1, 1), (2, 1), 64.0), 0.0);
+        // The order of the two sides does not matter.
+        assert_eq!(shares.probability((1, 1), (0, 0), 64.0), rival);
+    }
 
     #[test]
     fn a_rare_value_weighs_more_than_a_common_one() {
