@@ -520,7 +520,7 @@ fn gather_pairs(blocks: &Blocks, n: usize, threads: usize) -> PairsAndMasks {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{InputRecord, prepare};
+    use crate::prepare;
     use reckon_model::{ListRecord, PartialDate};
 
     /// Records of one name key ("Серік Жұмабаев", in several lists), with a place and a
@@ -535,15 +535,7 @@ mod tests {
                 ..ListRecord::default()
             })
             .collect();
-        let inputs: Vec<InputRecord<'_>> = records
-            .iter()
-            .enumerate()
-            .map(|(i, record)| InputRecord {
-                id: i as i64,
-                list: if i % 2 == 0 { "a" } else { "b" },
-                record,
-            })
-            .collect();
+        let inputs = crate::prepare::test_inputs(&records, |i| ["a", "b"][i % 2]);
         prepare(&inputs, settings)
     }
 

@@ -284,7 +284,11 @@ impl<'a> NameTable<'a> {
         let first = |x: u32| self.first[x as usize];
         match cache {
             Some(cache) => match_tokens(full_a, initials_a, full_b, initials_b, first, |x, y| {
-                cache.similarity(x, y, similarity)
+                if x == y {
+                    1.0
+                } else {
+                    cache.get(x, y, similarity)
+                }
             }),
             None => match_tokens(full_a, initials_a, full_b, initials_b, first, similarity),
         }
@@ -346,32 +350,27 @@ impl Profile {
     }
 }
 
-/// Token similarities already computed, by the pair of spelling numbers of a
-/// [`NameTable`]: given names and surnames recur across thousands of candidate pairs. A
-/// fixed table (a newer pair takes an older one's slot), so memory stays the same
-/// whatever the number of pairs.
-struct TokenCache {
-    slots: Vec<(u64, f64)>,
+/// Results already computed for pairs of small numbers (spellings, fathers' names), in a
+/// fixed table: a newer pair takes an older one's slot, so memory stays the same whatever
+/// the number of pairs. The pair is looked up and computed in a fixed order of its two
+/// numbers, so that a result cannot depend on the order of the pair.
+struct PairCache<T> {
+    slots: Vec<(u64, T)>,
+    bits: u32,
 }
 
-impl TokenCache {
-    const BITS: u32 = 16;
-
-    fn new() -> TokenCache {
-        TokenCache {
-            slots: vec![(u64::MAX, 0.0); 1 << Self::BITS],
+impl<T: Copy + Default> PairCache<T> {
+    fn new(bits: u32) -> PairCache<T> {
+        PairCache {
+            slots: vec![(u64::MAX, T::default()); 1 << bits],
+            bits,
         }
     }
 
-    /// The similarity of spellings `x` and `y`, computed in a fixed order of the two so
-    /// that it cannot depend on the order of the pair.
-    fn similarity(&mut self, x: u32, y: u32, compute: impl Fn(u32, u32) -> f64) -> f64 {
-        if x == y {
-            return 1.0;
-        }
+    fn get(&mut self, x: u32, y: u32, compute: impl Fn(u32, u32) -> T) -> T {
         let (x, y) = (x.min(y), x.max(y));
         let key = (u64::from(x) << 32) | u64::from(y);
-        let slot = (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - Self::BITS)) as usize;
+        let slot = (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - self.bits)) as usize;
         let entry = &mut self.slots[slot];
         if entry.0 != key {
             *entry = (key, compute(x, y));
@@ -379,6 +378,13 @@ impl TokenCache {
         entry.1
     }
 }
+
+/// Token similarities by pair of spelling numbers of a [`NameTable`]: given names and
+/// surnames recur across thousands of candidate pairs.
+type TokenCache = PairCache<f64>;
+
+/// Father's-name levels by pair of father numbers.
+type FatherCache = PairCache<u8>;
 
 /// The name level of two names' full tokens (spelling numbers) and initials
 /// ([`INITIAL`] | letter): order-free (surname first or last, patronymic present or
@@ -693,39 +699,12 @@ impl<'a> Rows<'a> {
             Kind::Father => match (x.father, y.father) {
                 (NONE, _) | (_, NONE) => MISSING,
                 (p, q) if p == q => 0,
-                (p, q) => fathers.level(p, q, |p, q| {
+                (p, q) => fathers.get(p, q, |p, q| {
                     father_level(self.fathers[p as usize], self.fathers[q as usize])
                 }),
             },
             Kind::PersonName | Kind::Text | Kind::Exact => return None,
         })
-    }
-}
-
-/// Father's-name levels already computed, by the pair of father numbers (in a fixed
-/// order, so that the level cannot depend on the order of the pair).
-struct FatherCache {
-    slots: Vec<(u64, u8)>,
-}
-
-impl FatherCache {
-    const BITS: u32 = 14;
-
-    fn new() -> FatherCache {
-        FatherCache {
-            slots: vec![(u64::MAX, 0); 1 << Self::BITS],
-        }
-    }
-
-    fn level(&mut self, x: u32, y: u32, compute: impl Fn(u32, u32) -> u8) -> u8 {
-        let (x, y) = (x.min(y), x.max(y));
-        let key = (u64::from(x) << 32) | u64::from(y);
-        let slot = (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - Self::BITS)) as usize;
-        let entry = &mut self.slots[slot];
-        if entry.0 != key {
-            *entry = (key, compute(x, y));
-        }
-        entry.1
     }
 }
 
@@ -807,7 +786,7 @@ pub fn compare_all(
             .map(|(index, (slots, part))| {
                 let flags = conditioned.get(index * chunk..).unwrap_or(&[]);
                 scope.spawn(move || {
-                    let (mut cache, mut fathers) = (TokenCache::new(), FatherCache::new());
+                    let (mut cache, mut fathers) = (TokenCache::new(16), FatherCache::new(14));
                     let mut seen: std::collections::HashMap<Vector, u32, crate::hash::FastHash> =
                         std::collections::HashMap::default();
                     let mut patterns: Vec<Vector> = Vec::new();
@@ -1051,15 +1030,7 @@ mod tests {
                 ..ListRecord::default()
             })
             .collect();
-        let inputs: Vec<InputRecord<'_>> = records
-            .iter()
-            .enumerate()
-            .map(|(i, record)| InputRecord {
-                id: i as i64,
-                list: ["a", "b", "c"][i % 3],
-                record,
-            })
-            .collect();
+        let inputs = crate::prepare::test_inputs(&records, |i| ["a", "b", "c"][i % 3]);
         let settings = Settings::default();
         let prepared = prepare(&inputs, &settings);
         let comparisons = comparisons(&settings);

@@ -232,6 +232,23 @@ fn add_frequencies(records: &mut [LinkRecord], settings: &Settings, columns: &[S
     }
 }
 
+/// Records as linkage inputs, numbered in order, each in the list `list` gives it (tests).
+#[cfg(test)]
+pub(crate) fn test_inputs(
+    records: &[ListRecord],
+    list: impl Fn(usize) -> &'static str,
+) -> Vec<InputRecord<'_>> {
+    records
+        .iter()
+        .enumerate()
+        .map(|(i, record)| InputRecord {
+            id: i as i64,
+            list: list(i),
+            record,
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -255,15 +272,7 @@ mod tests {
                 ..ListRecord::default()
             })
             .collect();
-        let inputs: Vec<InputRecord<'_>> = records
-            .iter()
-            .enumerate()
-            .map(|(i, record)| InputRecord {
-                id: i as i64,
-                list: "l",
-                record,
-            })
-            .collect();
+        let inputs = test_inputs(&records, |_| "l");
         let ordered = in_locality_order(prepare(&inputs, &Settings::default()));
         let mut ids: Vec<i64> = ordered.iter().map(|r| r.id).collect();
         let position = |id: i64| ids.iter().position(|&x| x == id).unwrap();
