@@ -9,6 +9,7 @@
 
 use crate::LinkRecord;
 use crate::hash;
+use crate::parallel::{self, join};
 use crate::settings::{BlockingSpec, Kind, Settings, split_key};
 
 /// Candidate pairs and the cost of each rule.
@@ -215,39 +216,19 @@ fn keyed_records(
     rule: &BlockingSpec,
     threads: usize,
 ) -> Vec<(u64, u32)> {
-    let chunk = records.len().div_ceil(threads).max(1);
-    let parts: Vec<Vec<(u64, u32)>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = records
-            .chunks(chunk)
-            .enumerate()
-            .map(|(part, slice)| {
-                scope.spawn(move || {
-                    let mut keyed = Vec::with_capacity(slice.len() * 2);
-                    let mut keys = Vec::new();
-                    for (offset, record) in slice.iter().enumerate() {
-                        let index = (part * chunk + offset) as u32;
-                        rule_keys(record, columns, rule, &mut keys);
-                        keyed.extend(keys.iter().map(|&key| (key, index)));
-                    }
-                    keyed
-                })
-            })
-            .collect();
-        handles.into_iter().map(join).collect()
+    let parts = parallel::over_ranges(records, threads, |start, slice| {
+        let mut keyed = Vec::with_capacity(slice.len() * 2);
+        let mut keys = Vec::new();
+        for (offset, record) in slice.iter().enumerate() {
+            let index = (start + offset) as u32;
+            rule_keys(record, columns, rule, &mut keys);
+            keyed.extend(keys.iter().map(|&key| (key, index)));
+        }
+        keyed
     });
-    let mut keyed = Vec::with_capacity(parts.iter().map(Vec::len).sum());
-    for part in parts {
-        keyed.extend_from_slice(&part);
-    }
+    let mut keyed = parts.concat();
     keyed.sort_unstable();
     keyed
-}
-
-/// A thread's result, or its panic passed on.
-fn join<T>(handle: std::thread::ScopedJoinHandle<'_, T>) -> T {
-    handle
-        .join()
-        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
 }
 
 /// Splits a large block by place, then the parts still larger than `limit` by event day.
@@ -334,7 +315,7 @@ pub fn candidate_pairs(records: &[LinkRecord], settings: &Settings) -> Blocked {
         records.len() < u32::MAX as usize,
         "linkage takes fewer than 2^32 records at a time"
     );
-    let threads = std::thread::available_parallelism().map_or(1, usize::from);
+    let threads = parallel::threads();
     let bit_of = |found: Option<usize>| found.map_or(0u16, |index| 1 << index);
     let comparison_of = |column: &str| -> u16 {
         let kind = match column {

@@ -768,7 +768,7 @@ pub fn compare_all(
     conditioned: &[u16],
     progress: &dyn crate::Progress,
 ) -> Vectors {
-    let threads = std::thread::available_parallelism().map_or(1, usize::from);
+    let threads = crate::parallel::threads();
     let names = NameTable::new(records);
     let rows = Rows::new(records);
     // Written in place, each thread its own slice and its own numbering of the vectors it
@@ -826,9 +826,7 @@ pub fn compare_all(
         handles
             .into_iter()
             .map(|handle| {
-                let patterns = handle
-                    .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                let patterns = crate::parallel::join(handle);
                 progress.set(done.load(std::sync::atomic::Ordering::Relaxed) as u64);
                 patterns
             })

@@ -40,6 +40,7 @@ pub mod cluster;
 pub mod comparison;
 pub mod evaluate;
 mod hash;
+mod parallel;
 pub mod predict;
 mod prepare;
 pub mod settings;
@@ -128,45 +129,27 @@ fn score_all(
     vectors: &comparison::Vectors,
     lowest: f64,
 ) -> Vec<(usize, f64)> {
-    let threads = std::thread::available_parallelism().map_or(1, usize::from);
-    let chunk = pairs.len().div_ceil(threads).max(1);
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = pairs
-            .chunks(chunk)
-            .enumerate()
-            .map(|(part, slice)| {
-                scope.spawn(move || {
-                    let mut kept = Vec::new();
-                    for (offset, &(a, b)) in slice.iter().enumerate() {
-                        let index = part * chunk + offset;
-                        let pattern = vectors.of_pair[index];
-                        let pair = (&records[a as usize], &records[b as usize]);
-                        let probability = match shares {
-                            Some(shares) => shares.probability(
-                                (a, pair.0.list),
-                                (b, pair.1.list),
-                                scorer.ratio(pattern, vectors.get(index), pair),
-                            ),
-                            None => scorer.probability(pattern, vectors.get(index), pair),
-                        };
-                        if probability >= lowest {
-                            kept.push((index, probability));
-                        }
-                    }
-                    kept
-                })
-            })
-            .collect();
+    let parts = parallel::over_ranges(pairs, parallel::threads(), |start, slice| {
         let mut kept = Vec::new();
-        for handle in handles {
-            kept.extend(
-                handle
-                    .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-            );
+        for (offset, &(a, b)) in slice.iter().enumerate() {
+            let index = start + offset;
+            let pattern = vectors.of_pair[index];
+            let pair = (&records[a as usize], &records[b as usize]);
+            let probability = match shares {
+                Some(shares) => shares.probability(
+                    (a, pair.0.list),
+                    (b, pair.1.list),
+                    scorer.ratio(pattern, vectors.get(index), pair),
+                ),
+                None => scorer.probability(pattern, vectors.get(index), pair),
+            };
+            if probability >= lowest {
+                kept.push((index, probability));
+            }
         }
         kept
-    })
+    });
+    parts.concat()
 }
 
 /// Links records into persons with the configured comparisons, trained on the records

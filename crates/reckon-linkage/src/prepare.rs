@@ -86,33 +86,15 @@ pub fn prepare(records: &[InputRecord<'_>], settings: &Settings) -> Vec<LinkReco
             *lists.entry(input.list).or_insert(next)
         })
         .collect();
-    let threads = std::thread::available_parallelism().map_or(1, usize::from);
-    let chunk = records.len().div_ceil(threads).max(1);
-    let mut prepared: Vec<LinkRecord> = std::thread::scope(|scope| {
-        let columns = &columns;
-        let handles: Vec<_> = records
-            .chunks(chunk)
-            .zip(list_of.chunks(chunk))
-            .map(|(inputs, lists)| {
-                scope.spawn(move || {
-                    inputs
-                        .iter()
-                        .zip(lists)
-                        .map(|(input, &list)| prepare_one(input, list, columns))
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        let mut out = Vec::with_capacity(records.len());
-        for handle in handles {
-            out.extend(
-                handle
-                    .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-            );
-        }
-        out
-    });
+    let parts =
+        crate::parallel::over_ranges(records, crate::parallel::threads(), |start, inputs| {
+            inputs
+                .iter()
+                .zip(&list_of[start..])
+                .map(|(input, &list)| prepare_one(input, list, &columns))
+                .collect::<Vec<_>>()
+        });
+    let mut prepared: Vec<LinkRecord> = parts.into_iter().flatten().collect();
     add_frequencies(&mut prepared, settings, &columns);
     prepared
 }
