@@ -600,6 +600,7 @@ pub fn linkage(
     let namesake_share = namesakes as f64 / documented.len().max(1) as f64;
     let n_documented = documented.len();
     let (ambiguous, all_true_pairs) = ambiguous_pairs(&scenario.persons, &lists);
+    let ceiling = reckon_synth::ceiling::ceiling(&scenario, seed);
     // The generated files and persons are not linkage's to hold: free them before it runs,
     // so that peak memory measures what a user's run on these lists would hold.
     drop((documented, full_names, scenario));
@@ -692,6 +693,34 @@ pub fn linkage(
         "| true pairs a namesake on the same day and place could stand in for (ambiguous on the fields every list gives) | {ambiguous} of {all_true_pairs} ({:.1}%) |",
         100.0 * ambiguous as f64 / all_true_pairs.max(1) as f64
     );
+    let _ = writeln!(
+        out,
+        "| true pairs whose records no namesake could stand in for, read without error | {} of {} ({:.1}%) |",
+        ceiling.unique_true_pairs,
+        ceiling.true_pairs,
+        100.0 * ceiling.unique_true_pairs as f64 / ceiling.true_pairs.max(1) as f64
+    );
+    // The first steps and the last: beyond three candidates little changes.
+    let last = ceiling.steps.len().saturating_sub(1);
+    for (_, step) in ceiling
+        .steps
+        .iter()
+        .enumerate()
+        .filter(|&(i, step)| step.max_candidates <= 3 || i == last)
+    {
+        let _ = writeln!(
+            out,
+            "| ceiling: a reader who never misreads, linking pairs with at most {} candidates, P / R / F1 | {:.4} / {:.4} / {:.4} |",
+            step.max_candidates, step.precision, step.recall, step.f1
+        );
+    }
+    if let Some(best) = ceiling.best() {
+        let _ = writeln!(
+            out,
+            "| ceiling: best F1 any linkage could reach on these lists (estimate) | {:.4} |",
+            best.f1
+        );
+    }
     let _ = writeln!(out, "| candidate pairs | {} |", result.n_candidate_pairs);
     let _ = writeln!(out, "| true pairs | {} |", scores.true_pairs);
     let _ = writeln!(

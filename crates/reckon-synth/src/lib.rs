@@ -22,12 +22,15 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod ceiling;
 mod encode;
 mod names;
 mod scenario;
 mod translit;
 
-pub use scenario::{CITIES, City, GeneratedList, Person, Scenario, ScenarioConfig};
+pub use scenario::{
+    CITIES, City, GeneratedList, NameShown, Person, Scenario, ScenarioConfig, Shown,
+};
 pub use translit::{kazakh_latin, passport_latin, to_russian_cyrillic};
 
 /// The embedded name list as `(category, own spelling, Russian spelling, KazPER Latin)`.

@@ -215,6 +215,50 @@ pub struct GeneratedList {
     pub bytes: Vec<u8>,
     /// `(record id, person id)` for every record: the truth linkage should find.
     pub truth: Vec<(String, String)>,
+    /// What each record shows of its person, in the order of `truth`.
+    pub shown: Vec<Shown>,
+}
+
+/// How much of a name a record gives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum NameShown {
+    /// Not at all.
+    No,
+    /// Its first letter (Иванов А.).
+    Initial,
+    /// In full.
+    Full,
+}
+
+/// What one record shows of its person, once every spelling, script, name order, typing
+/// error and date or age slip is undone: all that a reader who never misreads learns from
+/// the record. The surname and the city are always shown; the rest is what the list gives.
+///
+/// Two records whose persons agree on everything both show cannot be told apart by any
+/// reading of the records; [`crate::ceiling`] uses this to measure how much of the truth
+/// the lists allow any linkage to find.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shown {
+    /// The person's index in [`Scenario::persons`].
+    pub person: usize,
+    /// The given name.
+    pub given: NameShown,
+    /// The father's name (as a patronymic).
+    pub father: NameShown,
+    /// Whether the age is given.
+    pub age: bool,
+    /// Whether the day of death is given (else only the month, or nothing).
+    pub day: bool,
+    /// Whether the sex is given.
+    pub sex: bool,
+}
+
+/// The index of a person in the population, from the id the generator gave it.
+fn index_of(person: &Person) -> usize {
+    person.id[1..]
+        .parse::<usize>()
+        .expect("generated ids are P and a number")
+        - 1
 }
 
 /// A synthetic population and the lists that document part of it.
@@ -465,6 +509,7 @@ fn official_list(rng: &mut ChaCha8Rng, persons: &[Person], visibility: &[f64]) -
     });
     let mut text = String::from("№,ФИО,Пол,Возраст,Дата смерти,Город,Примечание\n");
     let mut truth = Vec::new();
+    let mut shown = Vec::new();
     for (i, p) in chosen.iter().enumerate() {
         let id = (i + 1).to_string();
         let surname = if rng.random_bool(0.5) {
@@ -473,7 +518,8 @@ fn official_list(rng: &mut ChaCha8Rng, persons: &[Person], visibility: &[f64]) -
             p.surname_ru.clone()
         };
         let patronymic = p.patronymic_ru();
-        let name = if rng.random_bool(0.12) {
+        let initials = rng.random_bool(0.12);
+        let name = if initials {
             let initial = |s: &str| {
                 s.chars()
                     .next()
@@ -496,6 +542,20 @@ fn official_list(rng: &mut ChaCha8Rng, persons: &[Person], visibility: &[f64]) -
         } else {
             String::new()
         };
+        let (given_shown, father_shown) = match (initials, patronymic.is_some()) {
+            (true, true) => (NameShown::Initial, NameShown::Initial),
+            (true, false) => (NameShown::Initial, NameShown::No),
+            (false, true) => (NameShown::Full, NameShown::Full),
+            (false, false) => (NameShown::Full, NameShown::No),
+        };
+        shown.push(Shown {
+            person: index_of(p),
+            given: given_shown,
+            father: father_shown,
+            age: !age.is_empty(),
+            day: true,
+            sex: true,
+        });
         text.push_str(&csv_line(
             &[
                 id.clone(),
@@ -516,6 +576,7 @@ fn official_list(rng: &mut ChaCha8Rng, persons: &[Person], visibility: &[f64]) -
         file_name: "01_official_ru.csv".to_string(),
         bytes: text.into_bytes(),
         truth,
+        shown,
     }
 }
 
@@ -530,6 +591,7 @@ fn kazakh_media_list(
     let mut text =
         String::from("\u{feff}Реттік нөмір;Аты-жөні;Жасы;Қала;Қайтыс болған күні;Ескерту\n");
     let mut truth = Vec::new();
+    let mut shown = Vec::new();
     for (i, p) in chosen.iter().enumerate() {
         let id = format!("KM-{:03}", i + 1);
         let mut name = if rng.random_bool(0.6) {
@@ -537,7 +599,8 @@ fn kazakh_media_list(
         } else {
             format!("{} {}", p.surname, p.given)
         };
-        if let Some(patronymic) = p.patronymic_kk().filter(|_| rng.random_bool(0.25)) {
+        let patronymic = p.patronymic_kk().filter(|_| rng.random_bool(0.25));
+        if let Some(patronymic) = &patronymic {
             name = format!("{name} {patronymic}");
         }
         let age = if rng.random_bool(0.75) {
@@ -545,6 +608,18 @@ fn kazakh_media_list(
         } else {
             String::new()
         };
+        shown.push(Shown {
+            person: index_of(p),
+            given: NameShown::Full,
+            father: if patronymic.is_some() {
+                NameShown::Full
+            } else {
+                NameShown::No
+            },
+            age: !age.is_empty(),
+            day: true,
+            sex: false,
+        });
         let day = if rng.random_bool(0.05) {
             p.day + 1
         } else {
@@ -569,6 +644,7 @@ fn kazakh_media_list(
         file_name: "02_media_kk.csv".to_string(),
         bytes: text.into_bytes(),
         truth,
+        shown,
     }
 }
 
@@ -582,6 +658,7 @@ fn english_media_list(
     });
     let mut text = String::from("id,full_name,age,sex,date,city,note\n");
     let mut truth = Vec::new();
+    let mut shown = Vec::new();
     for (i, p) in chosen.iter().enumerate() {
         let id = format!("EN{:03}", i + 1);
         let name = format!("{} {}", p.given_latin, passport_latin(&p.surname));
@@ -590,6 +667,14 @@ fn english_media_list(
         } else {
             String::new()
         };
+        shown.push(Shown {
+            person: index_of(p),
+            given: NameShown::Full,
+            father: NameShown::No,
+            age: !age.is_empty(),
+            day: true,
+            sex: true,
+        });
         text.push_str(&csv_line(
             &[
                 id.clone(),
@@ -610,6 +695,7 @@ fn english_media_list(
         file_name: "03_media_en.csv".to_string(),
         bytes: text.into_bytes(),
         truth,
+        shown,
     }
 }
 
@@ -620,6 +706,7 @@ fn ngo_list(rng: &mut ChaCha8Rng, persons: &[Person], visibility: &[f64]) -> Gen
     let mut text =
         String::from("no\tsurname\tfirst_name\tpatronymic\tevent_date\tplace\tstatus\tnote\n");
     let mut truth = Vec::new();
+    let mut shown = Vec::new();
     for (i, p) in chosen.iter().enumerate() {
         let id = format!("NGO-{:04}", i + 1);
         let diacritics = rng.random_bool(0.25);
@@ -629,6 +716,18 @@ fn ngo_list(rng: &mut ChaCha8Rng, persons: &[Person], visibility: &[f64]) -> Gen
         } else {
             String::new()
         };
+        shown.push(Shown {
+            person: index_of(p),
+            given: NameShown::Full,
+            father: if patronymic.is_empty() {
+                NameShown::No
+            } else {
+                NameShown::Full
+            },
+            age: false,
+            day: true,
+            sex: false,
+        });
         let place = if diacritics {
             CITIES[p.city].kazakh_latin
         } else {
@@ -655,6 +754,7 @@ fn ngo_list(rng: &mut ChaCha8Rng, persons: &[Person], visibility: &[f64]) -> Gen
         file_name: "04_ngo_latin.tsv".to_string(),
         bytes: text.into_bytes(),
         truth,
+        shown,
     }
 }
 
@@ -664,6 +764,7 @@ fn relatives_list(rng: &mut ChaCha8Rng, persons: &[Person], visibility: &[f64]) 
     });
     let mut text = String::from("Фамилия,Имя,Возраст,Дата,Место,Статус,Примечание\n");
     let mut truth = Vec::new();
+    let mut shown = Vec::new();
     for (i, p) in chosen.iter().enumerate() {
         let id = (i + 2).to_string(); // no id column: the row number stands in
         let surname = if rng.random_bool(0.25) {
@@ -689,6 +790,14 @@ fn relatives_list(rng: &mut ChaCha8Rng, persons: &[Person], visibility: &[f64]) 
         } else {
             format!("{} {MONTHS_RU_GENITIVE} 2022", p.day)
         };
+        shown.push(Shown {
+            person: index_of(p),
+            given: NameShown::Full,
+            father: NameShown::No,
+            age: !age.is_empty(),
+            day: !date.starts_with("январь"),
+            sex: false,
+        });
         text.push_str(&csv_line(
             &[
                 surname,
@@ -709,6 +818,7 @@ fn relatives_list(rng: &mut ChaCha8Rng, persons: &[Person], visibility: &[f64]) 
         file_name: "05_relatives_cp1251.csv".to_string(),
         bytes: windows_1251(&text),
         truth,
+        shown,
     }
 }
 
