@@ -356,7 +356,7 @@ mod tests {
     #[test]
     fn decisions_join_and_split_persons_at_once() {
         let dir = tempfile::tempdir().unwrap();
-        let mut store = crate::demo::demo_store(dir.path(), 5, 200);
+        let mut store = crate::demo::demo_store(dir.path(), 8, 200);
         let persons = store.current_persons().unwrap().unwrap().persons;
         let pair = persons.iter().find(|p| p.len() >= 2).unwrap().clone();
         let single = persons.iter().find(|p| p.len() == 1).unwrap()[0];
