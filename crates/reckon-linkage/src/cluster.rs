@@ -56,11 +56,16 @@ impl Clusters {
 /// half of the smaller cluster's members are linked to the other cluster by an edge at or
 /// above `support`: one link does not chain two people together, while the records of one
 /// person, whose cross-script pairs are often only probable, still come together.
+///
+/// No model link puts together two records that `contradicts` says are different persons
+/// (a father's name, an age or a date that disagrees): a record with few fields, linked to
+/// two namesakes, does not chain them.
 pub fn cluster(
     n: usize,
     edges: &[Edge],
     decisions: &[(usize, usize, bool)],
     config: &ClusterConfig<'_>,
+    contradicts: &dyn Fn(usize, usize) -> bool,
 ) -> Vec<Vec<usize>> {
     let mut clusters = Clusters {
         parent: (0..n).collect(),
@@ -125,6 +130,12 @@ pub fn cluster(
             if shared_list {
                 continue;
             }
+        }
+        let contradicted = clusters.members[ra]
+            .iter()
+            .any(|&x| clusters.members[rb].iter().any(|&y| contradicts(x, y)));
+        if contradicted {
+            continue;
         }
         let (small, other) = if clusters.members[ra].len() <= clusters.members[rb].len() {
             (ra, rb)
@@ -191,7 +202,7 @@ mod tests {
             edge(2, 3, 0.95),
         ];
         assert_eq!(
-            cluster(6, &edges, &[], &CONFIG),
+            cluster(6, &edges, &[], &CONFIG, &|_, _| false),
             vec![vec![0, 1, 2], vec![3, 4, 5]]
         );
     }
@@ -217,11 +228,11 @@ mod tests {
             ..CONFIG
         };
         assert_eq!(
-            cluster(6, &edges, &[], &supported),
+            cluster(6, &edges, &[], &supported, &|_, _| false),
             vec![vec![0, 1, 2, 3, 4, 5]]
         );
         assert_eq!(
-            cluster(6, &edges, &[], &CONFIG),
+            cluster(6, &edges, &[], &CONFIG, &|_, _| false),
             vec![vec![0, 1, 2], vec![3, 4, 5]]
         );
     }
@@ -229,8 +240,37 @@ mod tests {
     #[test]
     fn human_decisions_bind() {
         let edges = [edge(0, 1, 0.99), edge(1, 2, 0.2)];
-        let decided = cluster(3, &edges, &[(0, 1, false), (1, 2, true)], &CONFIG);
+        let decided = cluster(
+            3,
+            &edges,
+            &[(0, 1, false), (1, 2, true)],
+            &CONFIG,
+            &|_, _| false,
+        );
         assert_eq!(decided, vec![vec![0], vec![1, 2]]);
+    }
+
+    /// Issue 4: a record without an age (1) links strongly to two namesakes of different
+    /// ages (0, aged 30; 2, aged 45). It joins the first; the second, whose age
+    /// contradicts the first's, stays apart, while a human decision still joins them.
+    #[test]
+    fn a_record_with_few_fields_does_not_chain_two_namesakes() {
+        let edges = [edge(0, 1, 0.99), edge(1, 2, 0.98)];
+        let contradicts = |x: usize, y: usize| (x.min(y), x.max(y)) == (0, 2);
+        assert_eq!(
+            cluster(3, &edges, &[], &CONFIG, &contradicts),
+            vec![vec![0, 1], vec![2]]
+        );
+        assert_eq!(
+            cluster(3, &edges, &[], &CONFIG, &|_, _| false),
+            vec![vec![0, 1, 2]],
+            "without the contradiction the three chain"
+        );
+        assert_eq!(
+            cluster(3, &edges, &[(0, 2, true)], &CONFIG, &contradicts),
+            vec![vec![0, 1, 2]],
+            "a reviewer's decision outranks the model's contradiction"
+        );
     }
 
     #[test]
@@ -242,6 +282,9 @@ mod tests {
             one_record_per_list: Some(&lists),
         };
         let edges = [edge(0, 2, 0.99), edge(1, 2, 0.98)];
-        assert_eq!(cluster(3, &edges, &[], &config), vec![vec![0, 2], vec![1]]);
+        assert_eq!(
+            cluster(3, &edges, &[], &config, &|_, _| false),
+            vec![vec![0, 2], vec![1]]
+        );
     }
 }

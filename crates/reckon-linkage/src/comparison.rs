@@ -855,6 +855,27 @@ pub fn compare_all(
     out
 }
 
+/// Whether two records disagree on a comparison at a level `contradicting` marks
+/// ([`crate::training::Model::contradicting_levels`]); names are not compared.
+pub fn contradicts(
+    comparisons: &[Comparison],
+    contradicting: &[Vec<bool>],
+    a: &LinkRecord,
+    b: &LinkRecord,
+) -> bool {
+    comparisons
+        .iter()
+        .zip(contradicting)
+        .any(|(comparison, levels)| {
+            levels.iter().any(|&c| c)
+                && comparison.kind != Kind::PersonName
+                && levels
+                    .get(usize::from(compare_one(comparison, a, b)))
+                    .copied()
+                    .unwrap_or(false)
+        })
+}
+
 /// Compares two prepared records, one level per comparison.
 pub fn compare(comparisons: &[Comparison], a: &LinkRecord, b: &LinkRecord) -> Vector {
     let mut vector = [MISSING; MAX_COMPARISONS];

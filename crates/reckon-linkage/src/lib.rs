@@ -262,6 +262,7 @@ pub fn link_with_progress(
             }
         })
         .collect();
+    let contradicting = model.contradicting_levels(&comparisons);
     let clusters = cluster::cluster(
         prepared.len(),
         &edges,
@@ -271,6 +272,7 @@ pub fn link_with_progress(
             support: settings.support,
             one_record_per_list: settings.one_record_per_list.then_some(lists.as_slice()),
         },
+        &|x, y| comparison::contradicts(&comparisons, &contradicting, &prepared[x], &prepared[y]),
     );
     let mut person_of = vec![0usize; prepared.len()];
     for (person, members) in clusters.iter().enumerate() {

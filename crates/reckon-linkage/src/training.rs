@@ -85,7 +85,52 @@ impl Groups {
     }
 }
 
+/// A level whose m/u is below this says "different persons" strongly enough that no
+/// model link may join two records at it (1 in 32: five bits against).
+pub const CONTRADICTION: f64 = 1.0 / 32.0;
+
 impl Model {
+    /// Per comparison and level, whether two records at that level are different persons
+    /// for clustering's purposes: a fact about the person (father's name, age, date,
+    /// place) that disagrees outright (the comparison's last level) where the same
+    /// person's records almost never do, by the trained m and the u of namesakes
+    /// (different persons whose names agree). Names and free-text columns never
+    /// contradict: they vary too much between a person's records. Nor does sex, which is
+    /// often read from the name's forms and misread when surname and given name swap.
+    pub fn contradicting_levels(&self, comparisons: &[Comparison]) -> Vec<Vec<bool>> {
+        use crate::settings::Kind;
+        let namesakes = if self.groups.name_field.is_some() {
+            1
+        } else {
+            0
+        };
+        comparisons
+            .iter()
+            .enumerate()
+            .map(|(field, comparison)| {
+                let about_the_person = matches!(
+                    comparison.kind,
+                    Kind::Father | Kind::BirthYear | Kind::EventDate | Kind::Place
+                );
+                let lowest = comparison.levels().len().saturating_sub(1);
+                (0..comparison.levels().len())
+                    .map(|level| {
+                        let u = self
+                            .u_groups
+                            .get(namesakes)
+                            .unwrap_or(&self.u)
+                            .get(field)
+                            .and_then(|levels| levels.get(level))
+                            .copied()
+                            .unwrap_or(0.0);
+                        let m = self.m[field].get(level).copied().unwrap_or(1.0);
+                        about_the_person && level == lowest && u > 0.0 && m < CONTRADICTION * u
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
     /// m of a field of this vector (not missing).
     pub fn m_of(&self, vector: &Vector, field: usize) -> f64 {
         self.m[field][self.groups.cell(vector, field).1]
@@ -563,6 +608,58 @@ fn posterior(fit: &Fit, groups: Groups, vector: &Vector) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Issue 4: only an outright disagreement on a fact about the person, which the same
+    /// person's records almost never show, keeps two records apart in clustering.
+    #[test]
+    fn contradictions_are_the_last_level_of_facts_about_the_person() {
+        let settings = crate::Settings::default();
+        let comparisons = comparison::comparisons(&settings);
+        let u = expert_u(&comparisons);
+        let mut m = initial_m(&comparisons);
+        for levels in &mut m {
+            // The same person's records almost never disagree outright.
+            let last = levels.len() - 1;
+            levels[last] = 1e-4;
+        }
+        let model = Model {
+            m,
+            u_groups: vec![u.clone(); GROUPS],
+            u,
+            groups: Groups::NONE,
+            prior: 0.1,
+            n_random_pairs: 0,
+            typical_frequency: vec![0.0; comparisons.len()],
+        };
+        let contradicting = model.contradicting_levels(&comparisons);
+        for (comparison, levels) in comparisons.iter().zip(&contradicting) {
+            use crate::settings::Kind;
+            let expected = matches!(
+                comparison.kind,
+                Kind::Father | Kind::BirthYear | Kind::EventDate | Kind::Place
+            );
+            let last = levels.len() - 1;
+            assert_eq!(levels[last], expected, "{}", comparison.name);
+            assert!(
+                levels[..last].iter().all(|&c| !c),
+                "{}: only the last level",
+                comparison.name
+            );
+        }
+        // Where the same person's records often disagree, disagreeing proves nothing.
+        let mut lenient = model.clone();
+        for levels in &mut lenient.m {
+            let last = levels.len() - 1;
+            levels[last] = 0.3;
+        }
+        assert!(
+            lenient
+                .contradicting_levels(&comparisons)
+                .iter()
+                .flatten()
+                .all(|&c| !c)
+        );
+    }
 
     #[test]
     fn evidence_never_rises_down_the_levels() {

@@ -239,6 +239,8 @@ const PATRONYMIC_ENDINGS: &[(&str, SexEvidence)] = &[
     ("uly", SexEvidence::Male),
     ("ulı", SexEvidence::Male),
     ("uli", SexEvidence::Male),
+    ("ūly", SexEvidence::Male),
+    ("ūlı", SexEvidence::Male),
     ("қызы", SexEvidence::Female),
     ("кызы", SexEvidence::Female),
     ("kyzy", SexEvidence::Female),
@@ -263,7 +265,8 @@ const PATRONYMIC_ENDINGS: &[(&str, SexEvidence)] = &[
 
 /// The Kazakh patronymic endings among [`PATRONYMIC_ENDINGS`].
 const KAZAKH_PATRONYMIC_ENDINGS: &[&str] = &[
-    "ұлы", "улы", "uly", "ulı", "uli", "қызы", "кызы", "kyzy", "qyzy", "qızı", "kizi", "qizi",
+    "ұлы", "улы", "uly", "ulı", "uli", "ūly", "ūlı", "қызы", "кызы", "kyzy", "qyzy", "qızı",
+    "kizi", "qizi",
 ];
 
 /// Surname endings, longest first, with the sex they show (`None` for indeclinable forms).
@@ -647,6 +650,12 @@ mod tests {
             ("Aigerim Burkitkyzy", "burkit", SexEvidence::Female),
             ("Нурлан Серик улы", "serik", SexEvidence::Male),
             ("Kasymov Erlan Serikovich", "serik", SexEvidence::Male),
+            // Issue 4: the 2021 Kazakh Latin alphabet writes ұ as ū and і as ı.
+            ("Imanğaliev Hasen Aibolūly", "aibol", SexEvidence::Male),
+            ("Süleimenov Azamat Nauryzūly", "nauriz", SexEvidence::Male),
+            ("СУЛЕЙМЕНОВ Азамат Наурызович", "nauriz", SexEvidence::Male),
+            ("Äbuğalieva Aigül Serıkqyzy", "serik", SexEvidence::Female),
+            ("Nurlan Serık ūly", "serik", SexEvidence::Male),
         ] {
             let (parsed, _) = normalize(name);
             assert_eq!(parsed.father_key(), Some(father), "{name}");

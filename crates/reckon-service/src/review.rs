@@ -274,6 +274,9 @@ pub fn apply_decisions(
             support: reckon_linkage::Settings::default().support,
             one_record_per_list: one_record_per_list.then_some(lists.as_slice()),
         },
+        // The run's model is not stored, so its contradictions are not re-checked here:
+        // only the stored links and the reviewers' decisions regroup these records.
+        &|_, _| false,
     );
     let new_persons = clusters
         .into_iter()
