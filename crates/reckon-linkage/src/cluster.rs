@@ -131,12 +131,6 @@ pub fn cluster(
                 continue;
             }
         }
-        let contradicted = clusters.members[ra]
-            .iter()
-            .any(|&x| clusters.members[rb].iter().any(|&y| contradicts(x, y)));
-        if contradicted {
-            continue;
-        }
         let (small, other) = if clusters.members[ra].len() <= clusters.members[rb].len() {
             (ra, rb)
         } else {
@@ -159,6 +153,13 @@ pub fn cluster(
             if linked * 2 < small_members.len() {
                 continue;
             }
+        }
+        // Last, as the dearest test: no two records of the merged person may contradict.
+        let contradicted = clusters.members[ra]
+            .iter()
+            .any(|&x| clusters.members[rb].iter().any(|&y| contradicts(x, y)));
+        if contradicted {
+            continue;
         }
         clusters.merge(ra, rb);
     }

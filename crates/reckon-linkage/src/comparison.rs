@@ -794,7 +794,7 @@ pub fn compare_all(
             .map(|(index, (slots, part))| {
                 let flags = conditioned.get(index * chunk..).unwrap_or(&[]);
                 scope.spawn(move || {
-                    let (mut cache, mut fathers) = (TokenCache::new(16), FatherCache::new(14));
+                    let (mut cache, mut fathers) = (TokenCache::new(16), FatherCache::new(16));
                     let mut seen: std::collections::HashMap<Vector, u32, crate::hash::FastHash> =
                         std::collections::HashMap::default();
                     let mut patterns: Vec<Vector> = Vec::new();
