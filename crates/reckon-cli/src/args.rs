@@ -275,6 +275,10 @@ pub(crate) enum BenchCommand {
         /// Scenario seed.
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// How noisy the lists are, in percent of the standard rates of initials, missing
+        /// ages, slipped days, month-only dates and typing errors (0: none).
+        #[arg(long, default_value_t = 100, value_name = "PERCENT")]
+        noise: u32,
         /// A linkage settings file; without it, the standard fields.
         #[arg(long)]
         settings: Option<PathBuf>,

@@ -390,6 +390,7 @@ fn list_names(count: usize) -> (Vec<String>, usize) {
     let scenario = reckon_synth::Scenario::generate(&reckon_synth::ScenarioConfig {
         seed: 1,
         n_victims: 400_000,
+        noise_percent: 100,
     });
     let mut names = Vec::with_capacity(count);
     for list in &scenario.lists {
@@ -526,6 +527,7 @@ fn ambiguous_pairs(
 pub fn linkage(
     records: usize,
     seed: u64,
+    noise_percent: u32,
     settings: &reckon_linkage::Settings,
     write_lists: Option<&Path>,
 ) -> Result<String, Error> {
@@ -534,6 +536,7 @@ pub fn linkage(
     let scenario = reckon_synth::Scenario::generate(&reckon_synth::ScenarioConfig {
         seed,
         n_victims: (records as f64 / 1.76).ceil() as usize,
+        noise_percent,
     });
     if let Some(dir) = write_lists {
         // The same files for other tools (scripts/compare-splink.sh), with the truth.
@@ -675,7 +678,7 @@ pub fn linkage(
     let _ = writeln!(out, "| measure | value |\n|---|---|");
     let _ = writeln!(
         out,
-        "| records (synthetic, 5 lists, seed {seed}) | {} |",
+        "| records (synthetic, 5 lists, seed {seed}, noise {noise_percent}%) | {} |",
         inputs.len()
     );
     let _ = writeln!(

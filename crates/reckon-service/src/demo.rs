@@ -83,6 +83,7 @@ pub fn demo(request: &DemoRequest, progress: &dyn Progress) -> Result<DemoSummar
     let scenario = Scenario::generate(&ScenarioConfig {
         seed: request.seed,
         n_victims: request.n_victims,
+        noise_percent: 100,
     });
     for list in &scenario.lists {
         write_file(&lists_dir.join(&list.file_name), &list.bytes)?;

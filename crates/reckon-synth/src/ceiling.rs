@@ -219,6 +219,7 @@ mod tests {
         let scenario = Scenario::generate(&ScenarioConfig {
             seed: 3,
             n_victims: 400,
+            noise_percent: 100,
         });
         for list in &scenario.lists {
             assert_eq!(list.shown.len(), list.truth.len());
@@ -258,6 +259,7 @@ mod tests {
         let base = Scenario::generate(&ScenarioConfig {
             seed: 1,
             n_victims: 5,
+            noise_percent: 100,
         });
         let mut persons = base.persons.clone();
         // 0 and 1: namesakes, same city, day and age; 2: another name; 3: 0's namesake
@@ -333,6 +335,7 @@ mod tests {
             &Scenario::generate(&ScenarioConfig {
                 seed: 5,
                 n_victims: 300,
+                noise_percent: 100,
             }),
             1,
         );
@@ -343,6 +346,7 @@ mod tests {
             &Scenario::generate(&ScenarioConfig {
                 seed: 5,
                 n_victims: 30_000,
+                noise_percent: 100,
             }),
             1,
         );

@@ -14,7 +14,7 @@
 //! # Example
 //!
 //! ```
-//! let scenario = reckon_synth::Scenario::generate(&reckon_synth::ScenarioConfig { seed: 7, n_victims: 120 });
+//! let scenario = reckon_synth::Scenario::generate(&reckon_synth::ScenarioConfig { seed: 7, n_victims: 120, noise_percent: 100 });
 //! assert_eq!(scenario.persons.len(), 120);
 //! assert!(scenario.lists.len() >= 5);
 //! assert!(scenario.lists.iter().all(|list| list.source_name.contains("synthetic")));

@@ -111,6 +111,11 @@ pub struct ScenarioConfig {
     pub seed: u64,
     /// How many synthetic victims exist (documented or not).
     pub n_victims: usize,
+    /// How noisy the lists are, in percent of the standard rates (100): initials for
+    /// names, missing ages, a day's slip, month-only dates, an age one year off and
+    /// typing errors all happen this much more or less often (each at most always).
+    /// 0 leaves only the differences of script, spelling and name order.
+    pub noise_percent: u32,
 }
 
 impl Default for ScenarioConfig {
@@ -118,6 +123,7 @@ impl Default for ScenarioConfig {
         ScenarioConfig {
             seed: 2022,
             n_victims: 300,
+            noise_percent: 100,
         }
     }
 }
@@ -296,6 +302,11 @@ fn feminine_ru(surname: &str) -> String {
     }
 }
 
+/// A noise rate scaled by the config's noise level, at most always.
+fn often(rate: f64, noise: f64) -> f64 {
+    (rate * noise).min(1.0)
+}
+
 fn logistic(x: f64) -> f64 {
     1.0 / (1.0 + (-x).exp())
 }
@@ -341,16 +352,17 @@ impl Scenario {
     /// Generates the population and the lists; the same config gives the same bytes.
     pub fn generate(config: &ScenarioConfig) -> Scenario {
         let mut rng = ChaCha8Rng::seed_from_u64(config.seed);
+        let noise = f64::from(config.noise_percent) / 100.0;
         let persons: Vec<Person> = (0..config.n_victims).map(|i| person(&mut rng, i)).collect();
         // A person-level "visibility" shared by every list: well-known victims are on many
         // lists, others on none. This heterogeneity is what biases naive estimates low.
         let visibility: Vec<f64> = persons.iter().map(|_| 1.3 * normal(&mut rng)).collect();
         let lists = vec![
-            official_list(&mut rng, &persons, &visibility),
-            kazakh_media_list(&mut rng, &persons, &visibility),
-            english_media_list(&mut rng, &persons, &visibility),
+            official_list(&mut rng, &persons, &visibility, noise),
+            kazakh_media_list(&mut rng, &persons, &visibility, noise),
+            english_media_list(&mut rng, &persons, &visibility, noise),
             ngo_list(&mut rng, &persons, &visibility),
-            relatives_list(&mut rng, &persons, &visibility),
+            relatives_list(&mut rng, &persons, &visibility, noise),
         ];
         Scenario { persons, lists }
     }
@@ -503,7 +515,12 @@ fn csv_line(fields: &[String], delimiter: char) -> String {
     format!("{}\n", quoted.join(&delimiter.to_string()))
 }
 
-fn official_list(rng: &mut ChaCha8Rng, persons: &[Person], visibility: &[f64]) -> GeneratedList {
+fn official_list(
+    rng: &mut ChaCha8Rng,
+    persons: &[Person],
+    visibility: &[f64],
+    noise: f64,
+) -> GeneratedList {
     let chosen = captured(rng, persons, visibility, |p| {
         -0.4 + if p.city == 0 { 0.8 } else { 0.0 } - if p.sex == Sex::Female { 0.5 } else { 0.0 }
     });
@@ -518,7 +535,7 @@ fn official_list(rng: &mut ChaCha8Rng, persons: &[Person], visibility: &[f64]) -
             p.surname_ru.clone()
         };
         let patronymic = p.patronymic_ru();
-        let initials = rng.random_bool(0.12);
+        let initials = rng.random_bool(often(0.12, noise));
         let name = if initials {
             let initial = |s: &str| {
                 s.chars()
@@ -537,7 +554,7 @@ fn official_list(rng: &mut ChaCha8Rng, persons: &[Person], visibility: &[f64]) -
                 None => format!("{surname} {}", p.given_ru),
             }
         };
-        let age = if rng.random_bool(0.9) {
+        let age = if rng.random_bool(1.0 - often(0.1, noise)) {
             p.age.to_string()
         } else {
             String::new()
@@ -584,6 +601,7 @@ fn kazakh_media_list(
     rng: &mut ChaCha8Rng,
     persons: &[Person],
     visibility: &[f64],
+    noise: f64,
 ) -> GeneratedList {
     let chosen = captured(rng, persons, visibility, |p| {
         -1.1 + if p.age < 30 { 0.6 } else { 0.0 } + if p.city == 0 { 0.5 } else { -0.2 }
@@ -603,7 +621,7 @@ fn kazakh_media_list(
         if let Some(patronymic) = &patronymic {
             name = format!("{name} {patronymic}");
         }
-        let age = if rng.random_bool(0.75) {
+        let age = if rng.random_bool(1.0 - often(0.25, noise)) {
             p.age.to_string()
         } else {
             String::new()
@@ -620,7 +638,7 @@ fn kazakh_media_list(
             day: true,
             sex: false,
         });
-        let day = if rng.random_bool(0.05) {
+        let day = if rng.random_bool(often(0.05, noise)) {
             p.day + 1
         } else {
             p.day
@@ -652,6 +670,7 @@ fn english_media_list(
     rng: &mut ChaCha8Rng,
     persons: &[Person],
     visibility: &[f64],
+    noise: f64,
 ) -> GeneratedList {
     let chosen = captured(rng, persons, visibility, |p| {
         -2.4 + if p.city == 0 { 1.4 } else { 0.0 } + if p.age < 30 { 0.3 } else { 0.0 }
@@ -662,7 +681,7 @@ fn english_media_list(
     for (i, p) in chosen.iter().enumerate() {
         let id = format!("EN{:03}", i + 1);
         let name = format!("{} {}", p.given_latin, passport_latin(&p.surname));
-        let age = if rng.random_bool(0.7) {
+        let age = if rng.random_bool(1.0 - often(0.3, noise)) {
             p.age.to_string()
         } else {
             String::new()
@@ -758,7 +777,12 @@ fn ngo_list(rng: &mut ChaCha8Rng, persons: &[Person], visibility: &[f64]) -> Gen
     }
 }
 
-fn relatives_list(rng: &mut ChaCha8Rng, persons: &[Person], visibility: &[f64]) -> GeneratedList {
+fn relatives_list(
+    rng: &mut ChaCha8Rng,
+    persons: &[Person],
+    visibility: &[f64],
+    noise: f64,
+) -> GeneratedList {
     let chosen = captured(rng, persons, visibility, |p| {
         -1.8 + if p.sex == Sex::Female { 0.8 } else { 0.0 } + if p.age < 30 { 0.5 } else { 0.0 }
     });
@@ -767,25 +791,25 @@ fn relatives_list(rng: &mut ChaCha8Rng, persons: &[Person], visibility: &[f64]) 
     let mut shown = Vec::new();
     for (i, p) in chosen.iter().enumerate() {
         let id = (i + 2).to_string(); // no id column: the row number stands in
-        let surname = if rng.random_bool(0.25) {
+        let surname = if rng.random_bool(often(0.25, noise)) {
             typo(rng, &p.surname_ru)
         } else {
             p.surname_ru.clone()
         };
         let given = to_russian_cyrillic(&p.given);
-        let given = if rng.random_bool(0.15) {
+        let given = if rng.random_bool(often(0.15, noise)) {
             typo(rng, &given)
         } else {
             given
         };
-        let age = if rng.random_bool(0.3) {
+        let age = if rng.random_bool(often(0.3, noise)) {
             (p.age + 1).to_string()
-        } else if rng.random_bool(0.2) {
+        } else if rng.random_bool(often(0.2, noise)) {
             String::new()
         } else {
             p.age.to_string()
         };
-        let date = if rng.random_bool(0.4) {
+        let date = if rng.random_bool(often(0.4, noise)) {
             "январь 2022".to_string()
         } else {
             format!("{} {MONTHS_RU_GENITIVE} 2022", p.day)
@@ -831,11 +855,13 @@ mod tests {
         let config = ScenarioConfig {
             seed: 3,
             n_victims: 200,
+            noise_percent: 100,
         };
         assert_eq!(Scenario::generate(&config), Scenario::generate(&config));
         let other = Scenario::generate(&ScenarioConfig {
             seed: 4,
             n_victims: 200,
+            noise_percent: 100,
         });
         assert_ne!(
             Scenario::generate(&config).lists[0].bytes,
@@ -843,11 +869,37 @@ mod tests {
         );
     }
 
+    /// Issue 4: the noise level scales how often records lose or garble what they show.
+    #[test]
+    fn the_noise_level_scales_what_records_lose() {
+        let shown = |noise_percent| {
+            let scenario = Scenario::generate(&ScenarioConfig {
+                seed: 2,
+                n_victims: 2000,
+                noise_percent,
+            });
+            let all: Vec<Shown> = scenario
+                .lists
+                .iter()
+                .flat_map(|l| l.shown.iter().copied())
+                .collect();
+            let initials = all.iter().filter(|s| s.given == NameShown::Initial).count();
+            // Lists that give an age or a day (all but the NGO list for ages).
+            let no_day = all.iter().filter(|s| !s.day).count();
+            (initials, no_day)
+        };
+        assert_eq!(shown(0), (0, 0), "no initials, every day given");
+        let (standard, double) = (shown(100), shown(200));
+        assert!(standard.0 > 0 && standard.1 > 0);
+        assert!(double.0 > standard.0 * 3 / 2 && double.1 > standard.1 * 3 / 2);
+    }
+
     #[test]
     fn lists_overlap_and_miss_people() {
         let scenario = Scenario::generate(&ScenarioConfig {
             seed: 1,
             n_victims: 400,
+            noise_percent: 100,
         });
         let mut seen = std::collections::HashMap::<&str, usize>::new();
         for list in &scenario.lists {
@@ -867,6 +919,7 @@ mod tests {
         let scenario = Scenario::generate(&ScenarioConfig {
             seed: 9,
             n_victims: 50,
+            noise_percent: 100,
         });
         for person in &scenario.persons {
             if let Some(pat) = person.patronymic_ru() {

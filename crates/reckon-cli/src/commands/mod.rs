@@ -64,6 +64,7 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<()> {
                 crate::args::BenchCommand::Linkage {
                     records,
                     seed,
+                    noise,
                     settings,
                     one_per_list,
                     threshold,
@@ -76,7 +77,7 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<()> {
                         one_per_list,
                         None,
                     )?;
-                    bench::linkage(records, seed, &settings, write_lists.as_deref())?
+                    bench::linkage(records, seed, noise, &settings, write_lists.as_deref())?
                 }
                 crate::args::BenchCommand::Febrl { data, settings } => {
                     bench::febrl(&data, &settings)?
