@@ -58,8 +58,8 @@ impl Clusters {
 /// person, whose cross-script pairs are often only probable, still come together.
 ///
 /// No model link puts together two records that `contradicts` says are different persons
-/// (a father's name, an age or a date that disagrees): a record with few fields, linked to
-/// two namesakes, does not chain them.
+/// (a father's name, an age, a date or a place that disagrees): a record with few fields,
+/// linked to two namesakes, does not chain them.
 pub fn cluster(
     n: usize,
     edges: &[Edge],
