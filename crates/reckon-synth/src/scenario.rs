@@ -236,6 +236,17 @@ pub enum NameShown {
     Full,
 }
 
+impl NameShown {
+    /// In full where the record gives it, else not at all.
+    fn full_if(given: bool) -> NameShown {
+        if given {
+            NameShown::Full
+        } else {
+            NameShown::No
+        }
+    }
+}
+
 /// What one record shows of its person, once every spelling, script, name order, typing
 /// error and date or age slip is undone: all that a reader who never misreads learns from
 /// the record. The surname and the city are always shown; the rest is what the list gives.
@@ -629,11 +640,7 @@ fn kazakh_media_list(
         shown.push(Shown {
             person: index_of(p),
             given: NameShown::Full,
-            father: if patronymic.is_some() {
-                NameShown::Full
-            } else {
-                NameShown::No
-            },
+            father: NameShown::full_if(patronymic.is_some()),
             age: !age.is_empty(),
             day: true,
             sex: false,
@@ -738,11 +745,7 @@ fn ngo_list(rng: &mut ChaCha8Rng, persons: &[Person], visibility: &[f64]) -> Gen
         shown.push(Shown {
             person: index_of(p),
             given: NameShown::Full,
-            father: if patronymic.is_empty() {
-                NameShown::No
-            } else {
-                NameShown::Full
-            },
+            father: NameShown::full_if(!patronymic.is_empty()),
             age: false,
             day: true,
             sex: false,
